@@ -1,0 +1,332 @@
+"""Simulation: jitted, batched integration of an ODE (smooth or hybrid) into a Trajectory.
+
+A batch of initial states and/or parameter sets is one compiled program: the single-member
+integrator is lifted with ``jax.vmap``.  The compiled program depends on the model's structure,
+the method, the number of steps and the recording stride; dt, initial states, parameter values
+and input arrays are runtime data, so new values never recompile.
+
+Hybrid models (``spike``/``reset``): after each step the spike test is evaluated; the crossing
+time is located within the step by bisection on the straight line between the two step ends, the
+state is reset, and the member's own clock is set to ``t_spike + refractory``: until then its state
+is frozen, and the first step after it is shortened (or lengthened, up to 2 dt) so that no time is
+lost or gained at the reset.  Firing rates are therefore exact up to the integration error.
+"""
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from functools import partial
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from . import budget
+from .steppers import METHODS, dopri5, fixed_stepper
+from .system import ODE, Flow, as_ode
+
+__all__ = ["simulate", "Trajectory"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Trajectory:
+    """Result of :func:`simulate`.
+
+    ``t`` has shape ``(n_records,)`` (the initial time included); ``states[name]`` has shape
+    ``batch_shape + (n_records,)`` (plus the variable's own length for vector variables).
+    ``spike_times`` is, for one run, a 1-D array of spike times and, for a batch, an object array
+    of such arrays; ``spike_counts`` counts every spike even if more than ``max_spikes`` occurred
+    (then only the first ``max_spikes`` times are kept).  ``diverged`` marks members whose state
+    became non-finite (or, for ``dopri5``, whose step size collapsed).
+    """
+
+    t: np.ndarray
+    states: dict
+    batch_shape: tuple
+    model: ODE
+    params: dict
+    spike_times: Any = None
+    spike_counts: np.ndarray | None = None
+    diverged: np.ndarray | None = None
+
+    def __getitem__(self, name):
+        return self.states[name]
+
+    def rate(self, t_start: float = 0.0) -> np.ndarray:
+        """Mean firing rate (spikes per time unit) after ``t_start``, from the spike times."""
+        if self.spike_times is None:
+            raise ValueError(f"{self.model.name} is not a hybrid model: it has no spikes")
+        span = self.t[-1] - t_start
+        times = np.asarray(self.spike_times, dtype=object) if self.batch_shape else None
+        if times is None:
+            return np.asarray(np.sum(self.spike_times >= t_start) / span)
+        return np.vectorize(lambda s: np.sum(s >= t_start) / span, otypes=[float])(times)
+
+    def plot(self, ax=None, **kw):
+        from .plotting import plot_trajectory
+        return plot_trajectory(self, ax=ax, **kw)
+
+
+# --------------------------------------------------------------------------- compiled core
+def _set_param(flow: Flow, p, name, value):
+    o, shape = 0, None
+    for n, s in zip(flow.param_names, flow.param_shapes):
+        if n == name:
+            shape = s
+            break
+        o += int(np.prod(s))
+    size = int(np.prod(shape))
+    value = jnp.broadcast_to(jnp.asarray(value, p.dtype), shape).reshape(-1)
+    return lax.dynamic_update_slice(p, value, (o,))
+
+
+def _bisect_crossing(pred, iters=24):
+    """Smallest θ in (0, 1] with pred(θ) true, given pred(1) true (bool predicate)."""
+    lo, hi = 0.0, 1.0
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        c = pred(mid)
+        hi = jnp.where(c, mid, hi)
+        lo = jnp.where(c, lo, mid)
+    return hi
+
+
+@partial(jax.jit, static_argnames=("flow", "method", "n_rec", "every", "input_fns",
+                                   "array_names", "arrays_batched", "max_spikes", "tol"))
+def _run(flow, method, n_rec, every, input_fns, array_names, arrays_batched, max_spikes, tol,
+         x0, p, dt, t0, arrays):
+    """Integrate a batch: x0 (B, n), p (B, m), arrays (S, k) or (B, S, k). Records (B, n_rec+1, n)."""
+
+    def params_at(pm, t, uk):
+        for name, fn in input_fns:
+            pm = _set_param(flow, pm, name, fn(t))
+        for j, name in enumerate(array_names):
+            pm = _set_param(flow, pm, name, uk[j])
+        return pm
+
+    def member(x0, pm, u):
+        if method == "dopri5":
+            return _member_adaptive(flow, n_rec, every, tol, x0, pm, dt, t0,
+                                    lambda x, t: flow.rhs(x, params_at(pm, t, None), t))
+        stepper = fixed_stepper(method, flow.var_shapes)
+        hybrid = flow.is_hybrid
+
+        def step(carry, k):
+            x, lag, buf, count = carry
+            uk = u[k] if array_names else None
+            f = lambda y, s: flow.rhs(y, params_at(pm, s, uk), s)  # noqa: E731
+            t = t0 + k * dt
+            if not hybrid:
+                return (stepper(f, x, t, dt), lag, buf, count)
+            # own clock: the state is valid at t + lag (lag > 0: frozen, refractory)
+            h = jnp.clip(dt - lag, 0.0, 2.0 * dt)
+            te = t + dt
+            xn = stepper(f, x, te - h, h)
+            pe = params_at(pm, te, uk)
+            fired = flow.spiked(xn, pe) & (h > 0)
+            theta = _bisect_crossing(lambda th: flow.spiked(x + th * (xn - x), pe))
+            t_spike_rel = -(1.0 - theta) * h  # relative to te
+            xn = jnp.where(fired, flow.after_reset(xn, pe), xn)
+            lag = jnp.where(fired, t_spike_rel + flow.refractory_time(pe), jnp.maximum(lag - dt, 0.0))
+            slot = jnp.minimum(count, max_spikes - 1)
+            keep = fired & (count < max_spikes)
+            buf = buf.at[slot].set(jnp.where(keep, te + t_spike_rel, buf[slot]))
+            return (xn, lag, buf, count + fired.astype(count.dtype))
+
+        def record(carry, r):
+            carry = lax.fori_loop(0, every, lambda j, c: step(c, r * every + j), carry)
+            return carry, carry[0]
+
+        init = (x0, jnp.zeros((), x0.dtype), jnp.full((max(max_spikes, 1),), jnp.nan, x0.dtype),
+                jnp.zeros((), jnp.int32))
+        (xe, _, buf, count), xs = lax.scan(record, init, jnp.arange(n_rec))
+        ok = jnp.all(jnp.isfinite(xs))
+        return jnp.concatenate([x0[None], xs]), buf, count, ~ok
+
+    u_axis = 0 if arrays_batched else None
+    return jax.vmap(member, in_axes=(0, 0, u_axis))(x0, p, arrays)
+
+
+def _member_adaptive(flow, n_rec, every, tol, x0, pm, dt, t0, f, max_iter=200_000):
+    """Dormand–Prince 5(4) with PI step control between fixed record times t0 + r * every * dt."""
+    rtol, atol = tol
+    T = every * dt
+
+    def interval(carry, r):
+        x, h, k1, err_prev, failed = carry
+        tB = t0 + (r + 1) * T
+
+        def cond(c):
+            t, x, h, k1, ep, n = c
+            return (t < tB) & (n < max_iter)
+
+        def body(c):
+            t, x, h, k1, ep, n = c
+            last = h >= tB - t
+            hh = jnp.where(last, tB - t, h)
+            x5, e, k7 = dopri5(f, x, t, hh, k1)
+            scale = atol + rtol * jnp.maximum(jnp.abs(x), jnp.abs(x5))
+            err = jnp.sqrt(jnp.mean((e / scale) ** 2))
+            err = jnp.where(jnp.isfinite(err), err, 1e10)
+            accept = err <= 1.0
+            fac = 0.9 * jnp.maximum(err, 1e-10) ** -0.17 * jnp.maximum(ep, 1e-4) ** 0.04
+            fac = jnp.clip(fac, 0.2, 10.0)
+            fac = jnp.where(accept, fac, jnp.minimum(fac, 1.0))
+            t = jnp.where(accept, jnp.where(last, tB, t + hh), t)
+            x = jnp.where(accept, x5, x)
+            k1 = jnp.where(accept, k7, k1)
+            ep = jnp.where(accept, err, ep)
+            return (t, x, hh * fac, k1, ep, n + 1)
+
+        t_start = t0 + r * T
+        t, x, h, k1, ep, n = lax.while_loop(cond, body, (t_start, x, h, k1, err_prev, 0))
+        failed = failed | (n >= max_iter)
+        return (x, h, k1, ep, failed), x
+
+    init = (x0, jnp.asarray(T, x0.dtype), f(x0, t0), jnp.ones((), x0.dtype), jnp.zeros((), bool))
+    (_, _, _, _, failed), xs = lax.scan(interval, init, jnp.arange(n_rec))
+    bad = failed | ~jnp.all(jnp.isfinite(xs))
+    return jnp.concatenate([x0[None], xs]), jnp.full((1,), jnp.nan, x0.dtype), jnp.zeros((), jnp.int32), bad
+
+
+# --------------------------------------------------------------------------- public entry
+def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str = "rk4",
+             params: Mapping | None = None, inputs: Mapping | None = None, record_every: int = 1,
+             t0: float = 0.0, dtype: str = "float64", rtol: float = 1e-8, atol: float = 1e-10,
+             max_spikes: int | None = None) -> Trajectory:
+    """Integrate ``model`` from ``initial`` for ``duration`` time units.
+
+    Parameters
+    ----------
+    model : ODE (or a function / list of BrainPy functions, see :func:`dynanalysis.ode`).
+    initial : ``{variable: value}``; values may carry leading batch dimensions.
+    duration, dt : positive; ``round(duration / dt)`` steps are taken.  For ``dopri5``, ``dt`` is
+        the output spacing (steps are chosen by the error control, ``rtol``/``atol``).
+    method : ``"euler"``, ``"heun"``, ``"rk4"``, ``"exp_euler"`` or ``"dopri5"``.
+    params : ``{parameter: value}`` overriding the model's defaults; may be batched.  All batch
+        dimensions of ``initial`` and ``params`` broadcast together into one batch.
+    inputs : ``{parameter: value}`` with a value that varies in time: a constant, a function of
+        ``t`` (evaluated at every stage of a step), or an array on the step grid of shape
+        ``(steps,)`` or ``batch_shape + (steps,)`` (held constant within a step).
+    record_every : record the state every this many steps (the initial state is always recorded).
+    dtype : ``"float64"`` (default, scoped ``jax.enable_x64``) or ``"float32"`` for speed.
+    max_spikes : spike times kept per member (hybrid models); default ``min(steps, 1024)``.
+    """
+    model = as_ode(model)
+    flow = model.flow
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    for name, v in (("duration", duration), ("dt", dt)):
+        if not (np.isscalar(v) and np.isfinite(v) and v > 0):
+            raise ValueError(f"{name} must be a positive finite number, got {v!r}")
+    if int(record_every) != record_every or record_every < 1:
+        raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
+    n_steps = int(round(duration / dt))
+    if n_steps < 1:
+        raise ValueError(f"duration={duration} is shorter than one step dt={dt}")
+    record_every = int(record_every)
+    n_rec = -(-n_steps // record_every)
+    if method == "dopri5" and flow.is_hybrid:
+        raise ValueError("dopri5 is for smooth models; use a fixed-step method for the hybrid "
+                         f"model {model.name!r}")
+    if not isinstance(initial, Mapping):
+        raise TypeError("initial must be a dict {variable: value}")
+    missing = [v for v in model.variables if v not in initial]
+    if missing:
+        raise ValueError(f"missing initial value(s) for {missing}; {model.name} has variables "
+                         f"{list(model.variables)}")
+
+    # inputs: constants join params; callables and step-grid arrays are applied in the loop
+    params = dict(params or {})
+    input_fns, array_inputs = [], {}
+    for name, value in (inputs or {}).items():
+        if name not in flow.param_names:
+            raise ValueError(f"input {name!r} is not a parameter of {model.name}; parameters are "
+                             f"{list(flow.param_names)}")
+        if name in params:
+            raise ValueError(f"{name!r} is given both in params and in inputs")
+        if callable(value):
+            input_fns.append((name, value))
+        elif np.ndim(value) == 0:
+            params[name] = value
+        else:
+            if dict(zip(flow.param_names, flow.param_shapes))[name] != ():
+                raise ValueError(f"array input {name!r}: only scalar parameters take inputs on the step grid")
+            if method == "dopri5":
+                raise ValueError("inputs on the step grid need a fixed-step method, not dopri5")
+            a = np.asarray(value, dtype=float)
+            if a.shape[-1] != n_steps:
+                raise ValueError(f"input {name!r} has {a.shape[-1]} samples on its last axis; "
+                                 f"expected one per step ({n_steps})")
+            if not np.all(np.isfinite(a)):
+                raise ValueError(f"input {name!r} contains non-finite values")
+            array_inputs[name] = a
+
+    xb, x0 = model.flat_state(initial)
+    pb, p = model.flat_params(params)
+    ab = [a.shape[:-1] for a in array_inputs.values()]
+    try:
+        batch = np.broadcast_shapes(xb, pb, *ab)
+    except ValueError:
+        raise ValueError(f"batch shapes of initial {xb}, params {pb} and inputs {ab} do not "
+                         f"broadcast together") from None
+    B = int(np.prod(batch))
+    itemsize = 8 if dtype == "float64" else 4
+    budget.check(B * (n_rec + 1) * flow.dim * itemsize, "recording the trajectory",
+                 "record fewer points (record_every=...) or simulate a smaller batch")
+    x0 = np.broadcast_to(x0, batch + x0.shape[-1:]).reshape(B, -1)
+    p = np.broadcast_to(p, batch + p.shape[-1:]).reshape(B, -1)
+    names = tuple(array_inputs)
+    batched_arrays = any(a.ndim > 1 for a in array_inputs.values())
+    if names:
+        shape = (batch if batched_arrays else ()) + (n_steps,)
+        arrays = np.stack([np.broadcast_to(a, shape) for a in array_inputs.values()], axis=-1)
+        if batched_arrays:
+            arrays = arrays.reshape(B, n_steps, len(names))
+        # pad to whole records (the last record may run past the duration)
+        pad = n_rec * record_every - n_steps
+        if pad:
+            widths = [(0, 0)] * (arrays.ndim - 2) + [(0, pad), (0, 0)]
+            arrays = np.pad(arrays, widths, mode="edge")
+    else:
+        arrays = np.zeros((0,))
+    if max_spikes is None:
+        max_spikes = min(n_steps, 1024)
+    if flow.is_hybrid:
+        budget.check(B * max_spikes * itemsize, "the spike-time buffer", "lower max_spikes")
+
+    with jax.enable_x64(dtype == "float64"):
+        fdt = jnp.float64 if dtype == "float64" else jnp.float32
+        args = jax.device_put((x0.astype(fdt), p.astype(fdt), np.asarray(dt, fdt),
+                               np.asarray(t0, fdt), arrays.astype(fdt)))
+        out = _run(flow, method, n_rec, record_every, tuple(input_fns), names, batched_arrays,
+                   int(max_spikes) if flow.is_hybrid else 1, (float(rtol), float(atol)), *args)
+        xs, buf, count, bad = jax.device_get(out)
+
+    t = t0 + dt * record_every * np.arange(n_rec + 1)
+    states = {k: v.reshape(batch + v.shape[1:]) for k, v in model.named_state(xs).items()}
+    bad = bad.reshape(batch)
+    if np.any(bad):
+        warnings.warn(f"{model.name}: {int(np.sum(bad))} of {B} simulation(s) diverged or failed "
+                      f"(see Trajectory.diverged)", RuntimeWarning, stacklevel=2)
+    spikes = counts = None
+    if flow.is_hybrid:
+        counts = count.reshape(batch)
+        if np.any(counts > max_spikes):
+            warnings.warn(f"more than max_spikes={max_spikes} spikes: only the first are kept",
+                          RuntimeWarning, stacklevel=2)
+        lists = [row[~np.isnan(row)] for row in buf.reshape(B, -1)]
+        if batch == ():
+            spikes = lists[0]
+        else:
+            spikes = np.empty(B, dtype=object)
+            spikes[:] = lists
+            spikes = spikes.reshape(batch)
+    used = model.named_params(p.reshape(batch + p.shape[-1:]))
+    return Trajectory(t=t, states=states, batch_shape=batch, model=model, params=used,
+                      spike_times=spikes, spike_counts=counts, diverged=bad)
+

@@ -1,0 +1,119 @@
+"""Elementary functions that work on JAX arrays *and* on sympy expressions.
+
+Model code imports only this namespace, so one definition of a vector field serves the
+jitted numerics, autodiff and the exact symbolic view (:meth:`dynanalysis.ODE.symbolic`).
+Dispatch is by argument type: a sympy expression, or a NumPy object array of them (how a
+vector-valued state variable appears symbolically), goes to sympy; anything else to
+``jax.numpy``.  Dispatch happens at trace time only, so it costs nothing in compiled code.
+
+``exprel(z) = (exp(z) - 1) / z`` (1 at z = 0) writes the removable singularities of the
+Hodgkin–Huxley rate functions and of the Wong–Wang transfer function without a 0/0: its
+value and derivative are exact at the singular point.
+"""
+from __future__ import annotations
+
+import numpy as np
+import jax.numpy as jnp
+import sympy
+
+pi = np.pi
+e = np.e
+
+
+def _is_symbolic(*args) -> bool:
+    for a in args:
+        if isinstance(a, sympy.Basic):
+            return True
+        if isinstance(a, np.ndarray) and a.dtype == object:
+            return True
+    return False
+
+
+def _unary(jax_fn, sympy_fn, name):
+    vec = np.vectorize(sympy_fn, otypes=[object])
+
+    def fn(x):
+        if _is_symbolic(x):
+            return vec(x) if isinstance(x, np.ndarray) else sympy_fn(x)
+        return jax_fn(x)
+
+    fn.__name__ = name
+    fn.__doc__ = f"``{name}`` for JAX arrays and sympy expressions."
+    return fn
+
+
+exp = _unary(jnp.exp, sympy.exp, "exp")
+log = _unary(jnp.log, sympy.log, "log")
+sqrt = _unary(jnp.sqrt, sympy.sqrt, "sqrt")
+sin = _unary(jnp.sin, sympy.sin, "sin")
+cos = _unary(jnp.cos, sympy.cos, "cos")
+tan = _unary(jnp.tan, sympy.tan, "tan")
+tanh = _unary(jnp.tanh, sympy.tanh, "tanh")
+cosh = _unary(jnp.cosh, sympy.cosh, "cosh")
+sinh = _unary(jnp.sinh, sympy.sinh, "sinh")
+arctan = _unary(jnp.arctan, sympy.atan, "arctan")
+abs = _unary(jnp.abs, sympy.Abs, "abs")  # noqa: A001 - mirrors numpy's name
+expm1 = _unary(jnp.expm1, lambda z: sympy.exp(z) - 1, "expm1")
+log1p = _unary(jnp.log1p, lambda z: sympy.log(1 + z), "log1p")
+sigmoid = _unary(lambda z: 1.0 / (1.0 + jnp.exp(-z)), lambda z: 1 / (1 + sympy.exp(-z)), "sigmoid")
+
+
+def _exprel_jax(z):
+    # Taylor branch near 0 keeps value *and* derivative exact; the double `where`
+    # keeps the unused branch's 0/0 out of the gradient.
+    small = jnp.abs(z) < 1e-4
+    zs = jnp.where(small, 1.0, z)
+    return jnp.where(small, 1.0 + z / 2.0 + z * z / 6.0 + z**3 / 24.0, jnp.expm1(zs) / zs)
+
+
+exprel = _unary(_exprel_jax, lambda z: (sympy.exp(z) - 1) / z, "exprel")
+exprel.__doc__ = "(exp(z) - 1) / z, continuous (= 1) with correct derivative (= 1/2) at z = 0."
+
+
+def where(cond, a, b):
+    """Elementwise ``a if cond else b`` (sympy: ``Piecewise``)."""
+    if _is_symbolic(cond, a, b):
+        pw = lambda c, x, y: sympy.Piecewise((x, c), (y, True))  # noqa: E731
+        if any(isinstance(v, np.ndarray) for v in (cond, a, b)):
+            return np.vectorize(pw, otypes=[object])(cond, a, b)
+        return pw(cond, a, b)
+    return jnp.where(cond, a, b)
+
+
+def maximum(a, b):
+    if _is_symbolic(a, b):
+        return np.vectorize(sympy.Max, otypes=[object])(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else sympy.Max(a, b)
+    return jnp.maximum(a, b)
+
+
+def minimum(a, b):
+    if _is_symbolic(a, b):
+        return np.vectorize(sympy.Min, otypes=[object])(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else sympy.Min(a, b)
+    return jnp.minimum(a, b)
+
+
+def sum(x, axis=None):  # noqa: A001 - mirrors numpy's name
+    """Sum of an array (a vector-valued state variable)."""
+    if _is_symbolic(x):
+        return np.sum(x, axis=axis)
+    return jnp.sum(x, axis=axis)
+
+
+def dot(a, b):
+    """Matrix/vector product ``a @ b`` (works for constant NumPy matrices and symbolic vectors)."""
+    if _is_symbolic(a, b):
+        return np.dot(np.asarray(a, dtype=object), np.asarray(b, dtype=object))
+    return jnp.dot(a, b)
+
+
+def take(a, indices):
+    """``a[indices]`` with a NumPy integer index array (circulant matrices from a kernel row)."""
+    if _is_symbolic(a):
+        return np.asarray(a, dtype=object)[indices]
+    return jnp.asarray(a)[indices]
+
+
+def stack(xs):
+    if _is_symbolic(*xs):
+        return np.array(list(xs), dtype=object)
+    return jnp.stack([jnp.asarray(x) for x in xs])
