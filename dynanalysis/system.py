@@ -105,8 +105,13 @@ class Flow:
         return self.pack_x(self.components(out), like=x)
 
     # --- hybrid models
-    def spiked(self, x, p):
-        return jnp.asarray(self.spike(self.unpack_x(x), self.unpack_p(p)), dtype=bool)
+    def spike_value(self, x, p):
+        """The spike function at ``x``: a bool, or a float that is > 0 at a spike."""
+        g = jnp.asarray(self.spike(self.unpack_x(x), self.unpack_p(p)))
+        if g.shape != ():
+            raise ValueError(f"model {self.name!r}: spike must return one bool or float, got "
+                             f"shape {g.shape}")
+        return g if g.dtype == jnp.bool_ else g.astype(x.dtype)
 
     def after_reset(self, x, p):
         new = self.reset(self.unpack_x(x), self.unpack_p(p))
@@ -376,7 +381,9 @@ def ode(fn=None, *, spike=None, reset=None, refractory=None, units=None, sizes=N
     or a list of them, one per variable; parameters without a default must then be supplied by
     the caller (``params=`` / ``pars_update=``).
 
-    Hybrid (integrate-and-fire) models add ``spike(state, params) -> bool`` (threshold test),
+    Hybrid (integrate-and-fire) models add ``spike(state, params)``, returning a bool, or better
+    a float that becomes positive at a spike (``state["V"] - params["V_th"]``: the crossing time
+    is then interpolated exactly in one evaluation instead of bisected),
     ``reset(state, params) -> {variable: new value}`` (only the variables that change) and
     ``refractory`` (a time, or the name of a parameter holding it) during which the whole state
     is frozen at its reset value.  ``sizes={"u": 512}`` declares vector-valued variables;
