@@ -268,7 +268,7 @@ class ODE:
             if x.ndim != 1 or p.ndim != 1:
                 raise ValueError("vector_field takes one state and one parameter set (no batch)")
             dx = np.asarray(self.flow.rhs(jnp.asarray(x), jnp.asarray(p), t))
-        return self.named_state(dx)
+        return {k: (float(v) if v.ndim == 0 else v) for k, v in self.named_state(dx).items()}
 
     def symbolic(self):
         """The sympy view: right-hand sides, exact Jacobian and LaTeX (see :mod:`dynanalysis.symbolic`)."""
