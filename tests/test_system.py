@@ -121,8 +121,9 @@ def test_math_dispatches_to_sympy():
     assert list(dm.tanh(arr)) == [sympy.tanh(x), sympy.tanh(2 * x)]
 
 
-def test_import_leaves_jax_configuration_alone():
+def test_import_leaves_jax_configuration_alone(tmp_path):
     code = ("import jax; before = jax.config.jax_enable_x64; import dynanalysis, "
             "dynanalysis.models; print(before, jax.config.jax_enable_x64)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=tmp_path)
     assert out.stdout.split() == ["False", "False"]
