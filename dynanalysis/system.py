@@ -180,6 +180,33 @@ def _split_last(x, names, shapes) -> dict:
     return out
 
 
+# --------------------------------------------------------------------------- restriction
+@dataclasses.dataclass(frozen=True)
+class _Restricted:
+    """A model's function with some variables turned into parameters (hashable, so compiled
+    code is shared by every restriction of the same model to the same variables)."""
+
+    fn: Callable
+    fixed: tuple   # variables held, now read from the parameters
+    kind: str      # "field", "spike" or "reset"
+    keep: tuple = ()
+
+    def _split(self, states, params):
+        full = {**states, **{v: params[v] for v in self.fixed}}
+        own = {k: v for k, v in params.items() if k not in self.fixed}
+        return full, own
+
+    def __call__(self, states, params, t=None):
+        full, own = self._split(states, params)
+        if self.kind == "field":
+            comps = self.fn.components(self.fn.evaluate(full, own, t))  # fn is the parent Flow
+            return {k: comps[k] for k in self.keep}
+        out = self.fn(full, own)
+        if self.kind == "reset":
+            return {k: v for k, v in out.items() if k in self.keep}
+        return out
+
+
 # --------------------------------------------------------------------------- the user's model
 class ODE:
     """A named ordinary differential equation (optionally hybrid: spike, reset, refractory).
@@ -259,6 +286,34 @@ class ODE:
         """Flat array ``(..., n_params)`` -> ``{parameter: array}`` (NumPy)."""
         return _split_last(p, self.flow.param_names, self.flow.param_shapes)
 
+    def restrict(self, fixed: Mapping, order=None) -> "ODE":
+        """The same model with the variables in ``fixed`` held at those values: they become
+        parameters (so they can be swept like any parameter, e.g. the slow variables of a
+        fast–slow analysis).  ``order`` lists the remaining variables in the order wanted."""
+        flow = self.flow
+        unknown = [k for k in fixed if k not in flow.variables]
+        if unknown:
+            raise ValueError(f"{unknown} not state variable(s) of {self.name}; variables are "
+                             f"{list(flow.variables)}")
+        keep = tuple(order) if order is not None else tuple(v for v in flow.variables if v not in fixed)
+        if sorted(keep + tuple(fixed)) != sorted(flow.variables):
+            raise ValueError(f"variables {list(keep)} plus fixed {list(fixed)} must be exactly "
+                             f"{list(flow.variables)}")
+        if not fixed and keep == flow.variables:
+            return self
+        shapes = dict(zip(flow.variables, flow.var_shapes))
+        fixed_names = tuple(fixed)
+        new_flow = Flow(
+            name=flow.name, evaluate=_Restricted(flow, fixed_names, "field", keep), variables=keep,
+            var_shapes=tuple(shapes[v] for v in keep),
+            param_names=flow.param_names + fixed_names,
+            param_shapes=flow.param_shapes + tuple(shapes[v] for v in fixed_names),
+            spike=None if flow.spike is None else _Restricted(flow.spike, fixed_names, "spike"),
+            reset=None if flow.reset is None else _Restricted(flow.reset, fixed_names, "reset", keep),
+            refractory=flow.refractory)
+        defaults = {**self._defaults, **{k: np.asarray(v, float) for k, v in fixed.items()}}
+        return ODE(new_flow, defaults, units=self.units, doc=self.__doc__, meta=self.meta)
+
     def vector_field(self, state: Mapping, params: Mapping | None = None, t: float = 0.0) -> dict:
         """Evaluate the derivatives at one named state (float64), as ``{variable: value}``."""
         import jax
@@ -284,6 +339,27 @@ class ODE:
 
 
 # --------------------------------------------------------------------------- building models
+@dataclasses.dataclass(frozen=True)
+class _Call:
+    """Calls the user's function(s) by argument name.  A value, not a closure: two models built
+    from the same functions compare equal and share compiled code.
+
+    ``fns`` holds ``(function, argument names)`` pairs; names ``None`` means: pass every state
+    and parameter (one plain function), otherwise the function's own arguments (BrainPy style,
+    one function per variable)."""
+
+    fns: tuple
+    has_t: bool
+
+    def __call__(self, states, parameters, t):
+        scope = {**states, **parameters}
+        if self.has_t:
+            scope["t"] = t
+        if len(self.fns) == 1 and self.fns[0][1] is None:
+            return self.fns[0][0](**scope)
+        return tuple(f(**{n: scope[n] for n in names}) for f, names in self.fns)
+
+
 def _signature(fn):
     try:
         sig = inspect.signature(fn)
@@ -325,13 +401,7 @@ def _parse_single(fn):
         variables = [p.name for p in params if p.name != "t" and _no_default(p)]
         pars = {p.name: p.default for p in params if p.name != "t" and not _no_default(p)}
 
-    def evaluate(states, parameters, t):
-        kw = {**states, **parameters}
-        if has_t:
-            kw["t"] = t
-        return fn(**kw)
-
-    return variables, pars, evaluate
+    return variables, pars, _Call(((fn, None),), has_t)
 
 
 def _parse_brainpy_list(fns):
@@ -361,13 +431,7 @@ def _parse_brainpy_list(fns):
             if pars.get(n) is REQUIRED or n not in pars:
                 pars[n] = d
 
-    fixed = tuple((f, tuple(names)) for f, names, _ in arg_lists)
-
-    def evaluate(states, parameters, t):
-        scope = {**states, **parameters, "t": t}
-        return tuple(f(**{n: scope[n] for n in names}) for f, names in fixed)
-
-    return variables, pars, evaluate
+    return variables, pars, _Call(tuple((f, tuple(names)) for f, names, _ in arg_lists), True)
 
 
 def ode(fn=None, *, spike=None, reset=None, refractory=None, units=None, sizes=None,
