@@ -6,10 +6,12 @@ the method, the number of steps and the recording stride; dt, initial states, pa
 and input arrays are runtime data, so new values never recompile.
 
 Hybrid models (``spike``/``reset``): after each step the spike test is evaluated; the crossing
-time is located within the step by bisection on the straight line between the two step ends, the
-state is reset, and the member's own clock is set to ``t_spike + refractory``: until then its state
-is frozen, and the first step after it is shortened (or lengthened, up to 2 dt) so that no time is
-lost or gained at the reset.  Firing rates are therefore exact up to the integration error.
+time is located within the step (linear interpolation of a float spike margin, or bisection of a
+bool test) on the straight line between the two step ends; the state there is reset, and the
+member's own clock is set to ``t_spike + refractory``: until then its state is frozen, and the
+first step after it is shortened (or lengthened, up to 2 dt) so that no time is lost or gained
+at the reset.  Firing rates are therefore exact up to the integration error.  A step that
+overflows (an exponential upstroke overshooting the threshold) is replaced by its Euler step.
 """
 from __future__ import annotations
 
@@ -133,11 +135,16 @@ def _run(flow, method, n_rec, every, input_fns, array_names, arrays_batched, max
             h = jnp.clip(dt - lag, 0.0, 2.0 * dt)
             te = t + dt
             xn = stepper(f, x, te - h, h)
+            # explosive upstrokes (ExpIF, AdEx) can overflow inside a higher-order step that
+            # overshoots the threshold: fall back to the Euler step, which stays finite
+            xn = jnp.where(jnp.all(jnp.isfinite(xn)), xn, x + h * f(x, te - h))
             pe = params_at(pm, te, uk)
             fired, theta = _crossing(flow, x, xn, pe)
             fired = fired & (h > 0)
             t_spike_rel = -(1.0 - theta) * h  # relative to te
-            xn = jnp.where(fired, flow.after_reset(xn, pe), xn)
+            # reset the state *at the crossing*: it is the state at t_spike, from which the
+            # member's clock restarts (after the refractory time)
+            xn = jnp.where(fired, flow.after_reset(x + theta * (xn - x), pe), xn)
             lag = jnp.where(fired, t_spike_rel + flow.refractory_time(pe), jnp.maximum(lag - dt, 0.0))
             # out-of-range slot = no write (no gather of the old value needed)
             buf = buf.at[jnp.where(fired, count, max_spikes)].set(te + t_spike_rel, mode="drop")

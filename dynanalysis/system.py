@@ -435,7 +435,7 @@ def _parse_brainpy_list(fns):
 
 
 def ode(fn=None, *, spike=None, reset=None, refractory=None, units=None, sizes=None,
-        name=None, doc=None):
+        name=None, doc=None, meta=None):
     """Build an :class:`ODE` from a plain function; usable as a decorator.
 
     ``fn(V, w, I=0.0, a=0.7, t)`` returns the derivatives (a tuple in variable order, a dict, or
@@ -451,11 +451,11 @@ def ode(fn=None, *, spike=None, reset=None, refractory=None, units=None, sizes=N
     ``reset(state, params) -> {variable: new value}`` (only the variables that change) and
     ``refractory`` (a time, or the name of a parameter holding it) during which the whole state
     is frozen at its reset value.  ``sizes={"u": 512}`` declares vector-valued variables;
-    ``units={"V": "mV"}`` feeds axis labels.
+    ``units={"V": "mV"}`` feeds axis labels; ``meta`` holds free-form facts (e.g. presets).
     """
     if fn is None:
         return lambda f: ode(f, spike=spike, reset=reset, refractory=refractory, units=units,
-                             sizes=sizes, name=name, doc=doc)
+                             sizes=sizes, name=name, doc=doc, meta=meta)
     if isinstance(fn, ODE):
         return fn
     if isinstance(fn, (list, tuple)):
@@ -499,7 +499,7 @@ def ode(fn=None, *, spike=None, reset=None, refractory=None, units=None, sizes=N
     flow = Flow(name=name or default_name, evaluate=evaluate, variables=tuple(variables),
                 var_shapes=tuple(var_shapes), param_names=tuple(pars), param_shapes=param_shapes,
                 spike=spike, reset=reset, refractory=refractory)
-    model = ODE(flow, pars, units=units, doc=doc or default_doc)
+    model = ODE(flow, pars, units=units, doc=doc or default_doc, meta=meta)
     if all(d is not REQUIRED for d in pars.values()):
         _check_output(model)
     return model

@@ -108,9 +108,7 @@ def _theta_crossed_pi(s, p):
 
 
 def _wrap_theta(s, p):
-    # theta <- theta - 2 pi taken at the crossing theta = pi: simulate() treats the reset state
-    # as the state at the (interpolated) spike time, not at the end of the step
-    return {"theta": -math.pi}
+    return {"theta": s["theta"] - 2.0 * math.pi}  # applied at the crossing, where theta = pi
 
 
 def ThetaNeuron(**params):
@@ -120,7 +118,7 @@ def ThetaNeuron(**params):
         \frac{d\theta}{dt} = 1 - \cos\theta + (1 + \cos\theta)(\beta + I)
 
     A spike is :math:`\theta` crossing :math:`\pi`; the "reset"
-    :math:`\theta \leftarrow \theta - 2\pi` (at the crossing, so :math:`\theta \leftarrow -\pi`)
+    :math:`\theta \leftarrow \theta - 2\pi`
     is only the wrap of the circle back to :math:`[-\pi, \pi)`, not a voltage reset: the flow
     is smooth on the circle and the wrap changes no dynamics.
     Saddle-node on invariant circle at :math:`\beta + I = 0`; for :math:`\beta + I > 0` the
@@ -292,8 +290,7 @@ AdEx.presets = {name: _from_naud(*_MULLER_CORRECTIONS.get(name, row))
                 for name, row in _NAUD_2008_TABLE_1.items()}
 
 _ADEX = ode(_adex, spike=_above_threshold, reset=_adex_reset, refractory="t_ref", name="AdEx",
-            doc=AdEx.__doc__, units={"V": "mV", "t": "ms"})
-_ADEX.meta["presets"] = AdEx.presets
+            doc=AdEx.__doc__, units={"V": "mV", "t": "ms"}, meta={"presets": AdEx.presets})
 
 
 # --------------------------------------------------------------------------- Izhikevich
@@ -347,8 +344,8 @@ Izhikevich.presets = {
 }
 
 _IZHIKEVICH = ode(_izhikevich, spike=_izhikevich_spike, reset=_izhikevich_reset,
-                  name="Izhikevich", doc=Izhikevich.__doc__, units={"V": "mV", "t": "ms"})
-_IZHIKEVICH.meta["presets"] = Izhikevich.presets
+                  name="Izhikevich", doc=Izhikevich.__doc__, units={"V": "mV", "t": "ms"},
+                  meta={"presets": Izhikevich.presets})
 
 
 # --------------------------------------------------------------------------- GIF

@@ -324,8 +324,8 @@ def test_spike_and_reset_maps():
     assert g > 0 and new == {"V": -68.0, "w": 10.0}
     g, new = fire(Izhikevich(preset="chattering"), {"V": 31.0, "u": -3.0})
     assert g > 0 and new == {"V": -50.0, "u": -1.0}
-    g, new = fire(ThetaNeuron(), {"theta": 3.2})  # wrap: pi -> -pi at the crossing
-    assert g > 0 and new["theta"] == pytest.approx(-np.pi)
+    g, new = fire(ThetaNeuron(), {"theta": 3.2})  # the circle's wrap
+    assert g > 0 and new["theta"] == pytest.approx(3.2 - 2 * np.pi)
     gif = zoo.GIF(R1=0.5, A1=0.2, R2=2.0, A2=-0.1)
     for theta, theta_new in [(-45.0, -45.0), (-65.0, -60.0)]:  # Theta <- max(Theta_reset, Theta)
         g, new = fire(gif, {"V": theta + 1.0, "Theta": theta, "I1": 1.0, "I2": 3.0})
@@ -444,10 +444,7 @@ def test_docstring_has_equations_units_source_and_example(name):
     assert make(name).__doc__ == doc
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(
-        reason="conductance.py's example expects 'True' but NumPy 2 prints np.True_"))
-    if n == "HodgkinHuxley" else n for n in CONTRACT])
+@pytest.mark.parametrize("name", CONTRACT)
 def test_docstring_example_runs(name):
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     for test in doctest.DocTestFinder().find(ZOO[name], name, globs={}):
