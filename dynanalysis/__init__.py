@@ -6,6 +6,13 @@ a scoped ``jax.enable_x64`` context.
 from . import math
 from .system import ODE, Flow, ode, as_ode
 from .integrate import Trajectory, simulate
+from .fixedpoints import FixedPoints, fixed_points
+from .nullclines import Nullclines
+from .fields import VectorField, LineField
+from .cycles import LimitCycle, limit_cycle
+from .phaseplane import PhasePlane1D, PhasePlane2D
 
 __version__ = "0.1.0"
-__all__ = ["math", "ODE", "Flow", "ode", "as_ode", "simulate", "Trajectory"]
+__all__ = ["math", "ODE", "Flow", "ode", "as_ode", "simulate", "Trajectory", "fixed_points",
+           "FixedPoints", "Nullclines", "VectorField", "LineField", "limit_cycle", "LimitCycle",
+           "PhasePlane1D", "PhasePlane2D"]

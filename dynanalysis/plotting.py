@@ -59,3 +59,146 @@ def plot_trajectory(traj, ax=None, variables=None, member=None, **style):
     else:
         ax.legend()
     return ax
+
+
+def _marker(label_: str, size=8):
+    from .stability import kind
+    s = STYLE.get(kind(label_), STYLE["degenerate"])
+    return dict(marker=s["marker"], markersize=size, markeredgecolor=s["color"], markeredgewidth=1.6,
+                markerfacecolor=s["color"] if s["fill"] else "white", linestyle="none")
+
+
+def plot_fixed_points(fp, ax=None, x=None, y=None, size=8, legend=True):
+    """Equilibria as markers from ``STYLE`` (filled: stable, open: unstable), one legend entry per kind.
+
+    1-D: on the x axis of the phase line.  n-D: in the plane of ``x`` and ``y`` (default: the
+    first two variables)."""
+    ax = _axes(ax)
+    names = fp.names
+    x = x or names[0]
+    y = y or (names[1] if len(names) > 1 else None)
+    seen = set()
+    for i, lab in enumerate(fp.labels):
+        xv = fp.values[x][i]
+        yv = fp.values[y][i] if y else 0.0
+        ax.plot([xv], [yv], zorder=5, label=None if lab in seen else lab, **_marker(lab, size))
+        seen.add(lab)
+    if fp.model is not None:
+        ax.set_xlabel(label(fp.model, x))
+        if y:
+            ax.set_ylabel(label(fp.model, y))
+    if legend and seen:
+        ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_nullclines(nc, ax=None, colors=("tab:red", "tab:blue"), lw=2.0, legend=True):
+    """Each variable's nullcline branches as separate lines (never joined)."""
+    ax = _axes(ax)
+    for (name, curves), colour in zip(nc.curves.items(), colors):
+        for j, c in enumerate(curves):
+            ax.plot(c[:, 0], c[:, 1], color=colour, lw=lw,
+                    label=f"d{name}/dt = 0" if j == 0 else None)
+    if nc.model is not None:
+        ax.set_xlabel(label(nc.model, nc.names[0]))
+        ax.set_ylabel(label(nc.model, nc.names[1]))
+    if legend:
+        ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_vector_field(vf, ax=None, method="streamplot", density=1.2, cmap="Greys", **kw):
+    """Streamlines coloured by speed (``method="streamplot"``) or arrows (``"quiver"``)."""
+    ax = _axes(ax)
+    speed = vf.speed
+    if method == "streamplot":
+        ax.streamplot(vf.X, vf.Y, vf.U, vf.V, color=speed, cmap=cmap, density=density,
+                      linewidth=0.7, arrowsize=0.8, **kw)
+    elif method == "quiver":
+        step = max(1, vf.X.shape[0] // 25)
+        sl = (slice(None, None, step), slice(None, None, step))
+        ax.quiver(vf.X[sl], vf.Y[sl], vf.U[sl], vf.V[sl], speed[sl], cmap=cmap, **kw)
+    else:
+        raise ValueError(f"method must be 'streamplot' or 'quiver', got {method!r}")
+    ax.set_xlim(vf.X.min(), vf.X.max())
+    ax.set_ylim(vf.Y.min(), vf.Y.max())
+    if vf.model is not None:
+        ax.set_xlabel(label(vf.model, vf.names[0]))
+        ax.set_ylabel(label(vf.model, vf.names[1]))
+    return ax
+
+
+def plot_line_field(lf, ax=None, color="k", **kw):
+    """A phase line: dx/dt against x, with flow arrows along the axis."""
+    ax = _axes(ax)
+    name = lf.names[0]
+    ax.plot(lf.x, lf.dx, color=color, lw=1.5, label=f"d{name}/dt", **kw)
+    ax.axhline(0.0, color="0.6", lw=0.8)
+    idx = np.linspace(0, len(lf.x) - 1, 25).astype(int)[1:-1]
+    for i in idx:
+        if lf.dx[i] != 0:
+            ax.annotate("", xy=(lf.x[i] + 0.01 * np.sign(lf.dx[i]) * np.ptp(lf.x), 0), xytext=(lf.x[i], 0),
+                        arrowprops=dict(arrowstyle="->", color="0.4", lw=1))
+    if lf.model is not None:
+        ax.set_xlabel(label(lf.model, name))
+        ax.set_ylabel(f"d{name}/dt")
+    return ax
+
+
+def _segments(tr, member_t, member_x, member_y, spikes):
+    """Split one recorded trajectory at its spikes (a reset is a jump, not a path)."""
+    if spikes is None or len(spikes) == 0:
+        return [(member_x, member_y)]
+    cuts = np.searchsorted(member_t, spikes)  # first record after each spike
+    return [(member_x[a:b], member_y[a:b]) for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(member_t)]) if b - a > 1]
+
+
+def reset_lines(model, names):
+    """Variables that the reset sets to a constant, with that value: {name: value}."""
+    flow = model.flow
+    if flow.reset is None:
+        return {}
+    import jax
+    params = model.named_params(model.flat_params()[1])
+    probes = [{v: np.asarray(val, float) for v, val in zip(flow.variables, vals)}
+              for vals in ((0.3,) * len(flow.variables), (0.7,) * len(flow.variables))]
+    with jax.enable_x64(True):
+        out = [flow.reset(s, params) for s in probes]
+    return {k: float(out[0][k]) for k in out[0] if k in names and np.allclose(out[0][k], out[1][k])}
+
+
+def plot_phase_trajectory(tr, names, ax=None, window=None, color=None, lw=1.2, **kw):
+    """Trajectories in the plane of ``names``; hybrid models split at spikes, reset line drawn."""
+    ax = _axes(ax)
+    x, y = names
+    X = tr.states[x].reshape(-1, len(tr.t))
+    Y = tr.states[y].reshape(-1, len(tr.t))
+    spikes = tr.spike_times
+    spikes = [spikes] if not tr.batch_shape and spikes is not None else (None if spikes is None else list(np.ravel(spikes)))
+    sel = np.ones(len(tr.t), bool) if window is None else (tr.t >= window[0]) & (tr.t <= window[1])
+    for m in range(X.shape[0]):
+        colour = color or f"C{(m + 2) % 10}"
+        s = None if spikes is None else spikes[m]
+        for j, (a, b) in enumerate(_segments(tr, tr.t[sel], X[m][sel], Y[m][sel], s)):
+            ax.plot(a, b, color=colour, lw=lw, label="trajectory" if (m == 0 and j == 0) else None, **kw)
+        ax.plot(X[m][sel][0], Y[m][sel][0], marker=">", color=colour, markersize=5)
+    for name, value in reset_lines(tr.model, names).items():
+        line = ax.axvline if name == x else ax.axhline
+        line(value, color="0.3", ls=":", lw=1.2, label=f"reset {name} = {value:g}")
+    ax.set_xlabel(label(tr.model, x))
+    ax.set_ylabel(label(tr.model, y))
+    return ax
+
+
+def plot_limit_cycle(lc, ax=None, x=None, y=None, color="tab:green", lw=2.5, **kw):
+    """The cycle's orbit in the plane (solid if stable, dashed if unstable or unknown)."""
+    ax = _axes(ax)
+    if not lc.found:
+        return ax
+    names = list(lc.orbit)
+    x, y = x or names[0], y or names[1]
+    ls = "-" if lc.stable else "--"
+    what = "stable" if lc.stable else ("unstable" if lc.stable is False else "")
+    ax.plot(lc.orbit[x], lc.orbit[y], color=color, lw=lw, ls=ls,
+            label=kw.pop("label", f"{what} limit cycle, T = {lc.period:.4g}".strip()), **kw)
+    return ax

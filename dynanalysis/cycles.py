@@ -1,0 +1,214 @@
+r"""Limit cycles: detection by simulation, refinement by periodic-orbit Newton (shooting).
+
+Detection (:func:`detect`, vectorised over a batch of trajectories)
+    After the transient, the section is the level :math:`x_k = \bar x_k` (mean of the section
+    variable); upward crossings are interpolated linearly between records.  The period is
+    :math:`(t_\text{last} - t_\text{first}) / (\#\text{crossings} - 1)`; a trajectory counts as
+    periodic when it crosses at least 3 times, every return time agrees with the period to 1 %,
+    and its amplitude is not negligible.
+
+Refinement (:func:`refine`, one orbit, vmapped over orbits)
+    Unknowns :math:`(x_0, T)`, equations :math:`\varphi_T(x_0) - x_0 = 0` and the phase condition
+    :math:`x_{0,k} = \bar x_k`.  :math:`\varphi_T` is RK4 with ``M`` steps of size ``T / M``
+    (differentiable in ``T``); the Jacobian, including the monodromy matrix
+    :math:`\partial\varphi_T / \partial x_0`, comes from forward-mode autodiff.  The solve is
+    repeated with ``2 M`` steps; the difference, divided by 15 (RK4's Richardson factor), is the
+    reported period error.  Floquet multipliers are the monodromy's eigenvalues; the cycle is
+    stable when all but the trivial multiplier (the one closest to 1) lie inside the unit circle.
+"""
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+from typing import Mapping
+
+import numpy as np
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from .integrate import simulate
+from .steppers import rk4
+from .system import Flow, as_ode
+
+STEPS = 4096
+
+
+@dataclasses.dataclass(frozen=True)
+class LimitCycle:
+    """A periodic orbit.  ``found`` is False when the simulation did not settle on a cycle (it
+    approached an equilibrium, or was irregular); then only ``reason`` is meaningful.
+
+    ``orbit[name]`` samples one period at times ``t``; ``minimum``/``maximum`` per variable;
+    ``floquet_multipliers`` sorted by modulus (descending); ``period_error`` estimates the
+    period's discretisation error; ``converged`` says whether the shooting Newton converged.
+    """
+
+    found: bool
+    period: float = np.nan
+    t: np.ndarray | None = None
+    orbit: dict | None = None
+    minimum: dict | None = None
+    maximum: dict | None = None
+    floquet_multipliers: np.ndarray | None = None
+    stable: bool | None = None
+    converged: bool = False
+    period_error: float = np.nan
+    residual: float = np.nan
+    reason: str = ""
+    model: object = None
+    params: dict | None = None
+
+    def plot(self, ax=None, x=None, y=None, **kw):
+        from .plotting import plot_limit_cycle
+        return plot_limit_cycle(self, ax=ax, x=x, y=y, **kw)
+
+
+# --------------------------------------------------------------------------- detection
+def detect(t, xs, k: int, transient: float, amp_tol: float = 1e-6, reg_tol: float = 1e-2):
+    """Vectorised period detection on records ``xs`` of shape ``(B, T, n)``.
+
+    Returns ``period (B,)`` (NaN where not periodic), ``index (B,)`` of the record just before
+    the last crossing, ``level (B,)`` and a reason string per member.
+    """
+    keep = t >= t[0] + transient
+    t, xs = t[keep], xs[:, keep]
+    x = xs[..., k]
+    level = x.mean(axis=1)
+    amp = x.max(axis=1) - x.min(axis=1)
+    scale = np.maximum(np.abs(xs).max(axis=(1, 2)), 1.0)
+    below, above = x[:, :-1] < level[:, None], x[:, 1:] >= level[:, None]
+    up = below & above
+    frac = (level[:, None] - x[:, :-1]) / np.where(up, x[:, 1:] - x[:, :-1], 1.0)
+    tc = np.where(up, t[None, :-1] + frac * (t[1] - t[0]), np.nan)
+    count = up.sum(axis=1)
+    first, last = np.nanmin(tc, axis=1, initial=np.inf), np.nanmax(tc, axis=1, initial=-np.inf)
+    period = (last - first) / np.maximum(count - 1, 1)
+    # every return time must agree with the mean period
+    sorted_tc = np.sort(tc, axis=1)
+    gaps = np.diff(sorted_tc, axis=1)
+    dev = np.nanmax(np.abs(gaps - period[:, None]), axis=1, initial=0.0) / np.where(period > 0, period, 1.0)
+    ok = (count >= 3) & (amp > amp_tol * scale) & (dev < reg_tol)
+    reason = np.where(amp <= amp_tol * scale, "settled on an equilibrium (no oscillation)",
+                      np.where(count < 3, "fewer than 3 crossings of the section after the transient",
+                               np.where(dev >= reg_tol, "return times vary by more than 1 % (not periodic)", "")))
+    idx = np.where(up, np.arange(up.shape[1])[None], -1).max(axis=1)
+    index = np.where(idx >= 0, idx, 0) + np.flatnonzero(keep)[0]
+    return np.where(ok, period, np.nan), index, level, reason
+
+
+# --------------------------------------------------------------------------- refinement
+def _flow_map(flow: Flow, x, T, p, M):
+    h = T / M
+    f = lambda y, s: flow.rhs(y, p, s)  # noqa: E731  (autonomous models: t is not used)
+    return lax.fori_loop(0, M, lambda i, y: rk4(f, y, i * h, h), x)
+
+
+@partial(jax.jit, static_argnames=("flow", "k", "iters"))
+def _shoot(flow: Flow, k, M, x0, T0, p, level, scale, iters=30):
+    n = x0.shape[0]
+
+    def G(z):
+        x, T = z[:n], z[n]
+        return jnp.concatenate([(_flow_map(flow, x, T, p, M) - x) / scale, ((x[k] - level) / scale[k])[None]])
+
+    zscale = jnp.concatenate([scale, T0[None]])
+
+    def body(state):
+        z, it, _ = state
+        g, J = G(z), jax.jacfwd(G)(z)
+        dz = jnp.linalg.solve(J, -g)
+        dz = jnp.where(jnp.all(jnp.isfinite(dz)), dz, 0.0)
+        small = jnp.max(jnp.abs(dz) / zscale) < 1e-13
+        return z + dz, it + 1, small | ~jnp.all(jnp.isfinite(dz))
+
+    z, it, done = lax.while_loop(lambda s: (s[1] < iters) & ~s[2], body,
+                                 (jnp.concatenate([x0, T0[None]]), 0, jnp.zeros((), bool)))
+    g = G(z)
+    x, T = z[:n], z[n]
+    mono = jax.jacfwd(lambda y: _flow_map(flow, y, T, p, M))(x)
+    return x, T, jnp.max(jnp.abs(g)), mono
+
+
+def refine(flow: Flow, x0, T0, p, k, level, scale, M: int = STEPS):
+    """Shooting Newton for one orbit at ``M`` and ``2 M`` steps: ``(x, T, T_error, residual, monodromy)``."""
+    with jax.enable_x64(True):
+        args = jax.device_put((np.asarray(x0, float), np.asarray(T0, float), np.asarray(p, float),
+                               np.asarray(level, float), np.asarray(scale, float)))
+        # M is a runtime value (the loop is a while loop), so both resolutions share one compile
+        x1, T1, _, _ = _shoot(flow, k, M, *args)
+        x2, T2, res, mono = _shoot(flow, k, 2 * M, x1, T1, args[2], args[3], args[4])
+        x2, T1, T2, res, mono = jax.device_get((x2, T1, T2, res, mono))
+    return x2, float(T2), abs(float(T2) - float(T1)) / 15.0, float(res), mono
+
+
+def _orbit(flow: Flow, x0, T, p, M):
+    with jax.enable_x64(True):
+        h = T / M
+        f = lambda y, s: flow.rhs(y, p, s)  # noqa: E731
+        step = lambda y, i: (rk4(f, y, i * h, h),) * 2  # noqa: E731
+        _, ys = jax.jit(lambda x0, p: lax.scan(step, x0, jnp.arange(M)))(jnp.asarray(x0), jnp.asarray(p))
+        return np.concatenate([np.asarray(x0)[None], np.asarray(ys)])
+
+
+def _extremum(v, sign) -> float:
+    """Max (sign 1) or min (-1) of a periodic sample, refined by the parabola through its neighbours."""
+    v = np.asarray(v, float)[:-1]  # the last sample repeats the first
+    i = int(np.argmax(sign * v))
+    a, b, c = v[i - 1], v[i], v[(i + 1) % len(v)]
+    den = a - 2 * b + c
+    return float(b - 0.125 * (a - c) ** 2 / den) if den != 0 else float(b)
+
+
+def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | None = None,
+                transient: float | None = None, dt: float | None = None, section: str | None = None,
+                refine_orbit: bool = True, steps: int = STEPS) -> LimitCycle:
+    """Find the limit cycle that a trajectory from ``initial`` approaches.
+
+    ``duration`` must cover the transient (default: its first half) plus at least three periods.
+    The trajectory is integrated with Dormand–Prince (records every ``dt``, default
+    ``duration / 20000``); ``section`` names the variable whose mean level defines the Poincaré
+    section (default: the first variable).  With ``refine_orbit`` the period and orbit are then
+    solved by shooting (see module doc).
+    """
+    model = as_ode(model)
+    if model.is_hybrid:
+        raise ValueError(f"{model.name} is a hybrid (spike/reset) model; limit_cycle needs a smooth flow")
+    section = section or model.variables[0]
+    if section not in model.variables:
+        raise ValueError(f"section {section!r} is not a variable of {model.name}")
+    transient = 0.5 * duration if transient is None else float(transient)
+    if not 0 <= transient < duration:
+        raise ValueError(f"transient must be in [0, duration), got {transient}")
+    dt = duration / 20000 if dt is None else dt
+    tr = simulate(model, initial, duration, dt=dt, method="dopri5", params=params, rtol=1e-10, atol=1e-12)
+    if tr.batch_shape:
+        raise ValueError("limit_cycle takes one initial state; use PhasePlane2D.limit_cycle for several")
+    xs = np.stack([tr.states[v].reshape(len(tr.t), -1) for v in model.variables], -1).reshape(len(tr.t), -1)[None]
+    k = list(model.variables).index(section)
+    period, index, level, reason = detect(tr.t, xs, k, transient)
+    p = model.flat_params(params)[1]
+    used = {n: (float(v) if np.ndim(v) == 0 else v) for n, v in model.named_params(p).items()}
+    if np.isnan(period[0]):
+        return LimitCycle(False, reason=str(reason[0]), model=model, params=used)
+    x0 = xs[0, index[0]]
+    amp = xs[0, int(tr.t.searchsorted(transient)):].max(0) - xs[0, int(tr.t.searchsorted(transient)):].min(0)
+    scale = np.maximum(amp, 1e-3 * max(amp.max(), 1e-12))
+    T, err, res, converged, mult = period[0], np.nan, np.nan, False, None
+    if refine_orbit:
+        # start on the section: the record before the crossing, advanced is close enough for Newton
+        x_star, T_star, err, res, mono = refine(model.flow, x0, period[0], p, k, level[0], scale, steps)
+        converged = bool(np.isfinite(T_star) and res < 1e-9 and abs(T_star / period[0] - 1) < 0.1)
+        if converged:
+            x0, T = x_star, T_star
+            mult = np.linalg.eigvals(mono)
+            mult = mult[np.argsort(-np.abs(mult))]
+    orbit = _orbit(model.flow, x0, T, p, steps)
+    named = model.named_state(orbit)
+    stable = None
+    if mult is not None:
+        trivial = np.argmin(np.abs(mult - 1.0))
+        stable = bool(np.all(np.abs(np.delete(mult, trivial)) < 1.0))
+    return LimitCycle(True, float(T), np.linspace(0, T, steps + 1), named,
+                      {n: _extremum(v, -1) for n, v in named.items()}, {n: _extremum(v, 1) for n, v in named.items()},
+                      mult, stable, converged, float(err), float(res), "", model, used)

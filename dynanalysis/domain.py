@@ -1,0 +1,97 @@
+"""The region an analysis works in: free variables with ranges, fixed variables, parameters.
+
+Every analyzer validates its input here, once, and gets a :class:`Domain`.  Fixed variables
+are turned into parameters (:meth:`ODE.restrict`), so the numerics only ever see a model whose
+variables are exactly the free ones, in the caller's order: ``flow.rhs(y, p)``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Mapping
+
+import numpy as np
+
+from .system import ODE, as_ode
+
+
+@dataclasses.dataclass(frozen=True)
+class Domain:
+    model: ODE            # restricted: variables == names
+    names: tuple          # free variables, in the order the caller gave them
+    lo: np.ndarray
+    hi: np.ndarray
+    p: np.ndarray         # flat parameters of the restricted model (fixed variables included)
+    fixed: dict           # fixed variable -> value
+
+    @property
+    def flow(self):
+        return self.model.flow
+
+    @property
+    def scale(self) -> np.ndarray:
+        return self.hi - self.lo
+
+    @property
+    def dim(self) -> int:
+        return len(self.names)
+
+    def params(self) -> dict:
+        out = {k: (float(v) if np.ndim(v) == 0 else v) for k, v in self.model.named_params(self.p).items()}
+        return {k: v for k, v in out.items() if k not in self.fixed}
+
+
+def check_range(name: str, value, what: str) -> tuple:
+    """A finite ``(lo, hi)`` with ``lo < hi``, or a ValueError naming ``name``."""
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}[{name!r}] must be a pair (lo, hi), got {value!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"{what}[{name!r}] = {value!r} must be finite")
+    if not lo < hi:
+        raise ValueError(f"{what}[{name!r}] = {value!r} is {'empty' if lo == hi else 'reversed'}: "
+                         f"need lo < hi")
+    return lo, hi
+
+
+def domain(model, box: Mapping, *, fixed_vars: Mapping | None = None,
+           params: Mapping | None = None, box_name: str = "target_vars",
+           fixed_name: str = "fixed_vars", params_name: str = "pars_update") -> Domain:
+    """Validate ranges, fixed variables and parameters against the model."""
+    model = as_ode(model)
+    if not isinstance(box, Mapping) or not box:
+        raise ValueError(f"{box_name} must be a non-empty dict {{variable: (lo, hi)}}")
+    fixed = dict(fixed_vars or {})
+    variables = model.variables
+    for what, names in ((box_name, box), (fixed_name, fixed)):
+        unknown = [k for k in names if k not in variables]
+        if unknown:
+            raise ValueError(f"{what}: {unknown} not state variable(s) of {model.name}; "
+                             f"variables are {list(variables)}")
+    both = [k for k in box if k in fixed]
+    if both:
+        raise ValueError(f"{both} given both in {box_name} and {fixed_name}")
+    vector = [k for k in box if model.sizes[k] != 1]
+    if vector:
+        raise ValueError(f"vector-valued variable(s) {vector} cannot be ranged here; "
+                         f"use FixedPointFinder for high-dimensional systems")
+    missing = [v for v in variables if v not in box and v not in fixed]
+    if missing:
+        raise ValueError(f"{model.name} has variable(s) {missing} that are neither in {box_name} "
+                         f"(to be solved for, with a range) nor in {fixed_name} (held at a value)")
+    ranges = [check_range(k, v, box_name) for k, v in box.items()]
+    for k, v in fixed.items():
+        if np.shape(v) != (() if model.sizes[k] == 1 else (model.sizes[k],)) or not np.all(np.isfinite(v)):
+            raise ValueError(f"{fixed_name}[{k!r}] must be a finite value of the variable's shape, got {v!r}")
+    restricted = model.restrict(fixed, order=tuple(box))
+    try:
+        pb, p = restricted.flat_params(params)
+    except ValueError as e:
+        raise ValueError(f"{params_name}: {e}") from None
+    if pb != ():
+        raise ValueError(f"{params_name} must hold one value per parameter here (no batch)")
+    fixed_params = [k for k in (params or {}) if k in fixed]
+    if fixed_params:
+        raise ValueError(f"{params_name}: {fixed_params} are fixed variables, not parameters")
+    lo, hi = (np.array(a, dtype=float) for a in zip(*ranges))
+    return Domain(restricted, tuple(box), lo, hi, p, {k: np.asarray(v, float) for k, v in fixed.items()})

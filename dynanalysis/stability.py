@@ -1,0 +1,68 @@
+r"""Stability of equilibria from the eigenvalues of the Jacobian.
+
+Eigenvalues are computed on the host with NumPy (``eig`` is not available on every JAX backend,
+and there are few equilibria); Jacobians come from autodiff.  A real part counts as zero when
+:math:`|\mathrm{Re}\,\lambda| \le \mathrm{rtol} \cdot \|J\|`, never by ``== 0``, so the label does
+not depend on the units of time.
+
+Labels
+  1-D: ``stable``, ``unstable``, ``saddle-node`` (zero eigenvalue).
+  n-D (n >= 2): ``stable node`` / ``stable focus`` (all Re < 0; focus if the leading
+  eigenvalue, the one with the largest real part, is complex), ``unstable node`` /
+  ``unstable focus`` (all Re > 0; by the leading eigenvalue), ``saddle`` in 2-D and
+  ``saddle (k unstable)`` in higher dimension, ``center`` (all eigenvalues imaginary and
+  non-zero) and ``degenerate`` (any other non-hyperbolic case, e.g. a zero eigenvalue).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+RTOL = 1e-8
+
+
+def eigenvalues(jacobians) -> np.ndarray:
+    """Eigenvalues ``(..., n)`` (complex) of Jacobians ``(..., n, n)``, sorted by real part, descending."""
+    J = np.asarray(jacobians, dtype=float)
+    ev = np.linalg.eigvals(J) if J.size else np.zeros(J.shape[:-1], complex)
+    order = np.argsort(-ev.real, axis=-1, kind="stable")
+    return np.take_along_axis(ev.astype(complex), order, axis=-1)
+
+
+def jacobian_scale(jacobians) -> np.ndarray:
+    """The scale tolerances are relative to: the largest |entry| of each Jacobian."""
+    J = np.asarray(jacobians, dtype=float)
+    return np.max(np.abs(J), axis=(-2, -1)) if J.shape[-1] else np.zeros(J.shape[:-2])
+
+
+def labels(eigs, scales, rtol: float = RTOL) -> np.ndarray:
+    """Labels (object array of str, shape ``(...)``) for eigenvalue rows ``(..., n)``."""
+    ev = np.asarray(eigs, dtype=complex)
+    n = ev.shape[-1]
+    tol = rtol * np.maximum(np.asarray(scales, dtype=float), np.finfo(float).tiny)[..., None]
+    re, im = ev.real, ev.imag
+    n_pos, n_neg = np.sum(re > tol, -1), np.sum(re < -tol, -1)
+    if n == 1:
+        return np.where(n_pos > 0, "unstable", np.where(n_neg > 0, "stable", "saddle-node")).astype(object)
+    lead_imag = np.take_along_axis(im, np.argmax(re, -1)[..., None], -1)[..., 0]
+    kind_ = np.where(np.abs(lead_imag) > tol[..., 0], "focus", "node")
+    saddle = np.char.add("saddle (", np.char.add(n_pos.astype(str), " unstable)")) if n > 2 \
+        else np.full(n_pos.shape, "saddle")
+    out = np.where(n_pos > 0, np.char.add("unstable ", kind_), np.char.add("stable ", kind_))
+    out = np.where((n_pos > 0) & (n_neg > 0), saddle, out)
+    center = (n_pos == 0) & (n_neg == 0) & np.all(np.abs(im) > tol, -1)
+    out = np.where(n_pos + n_neg < n, np.where(center, "center", "degenerate"), out)
+    return np.asarray(out, dtype=object)
+
+
+def label(ev, scale, rtol: float = RTOL) -> str:
+    """Stability label of one equilibrium from its eigenvalues ``ev`` (shape ``(n,)``)."""
+    return str(labels(np.asarray(ev)[None], np.asarray([scale]), rtol)[0])
+
+
+def is_stable(label_: str) -> bool:
+    return label_.startswith("stable")
+
+
+def kind(label_: str) -> str:
+    """Style key of a label: ``saddle (2 unstable)`` -> ``saddle``."""
+    return label_.split(" (")[0]
