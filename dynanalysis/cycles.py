@@ -142,13 +142,17 @@ def refine(flow: Flow, x0, T0, p, k, level, scale, M: int = STEPS):
     return x2, float(T2), abs(float(T2) - float(T1)) / 15.0, float(res), mono
 
 
+@partial(jax.jit, static_argnames=("flow", "M"))
+def _orbit_samples(flow: Flow, x0, T, p, M):
+    h = T / M
+    f = lambda y, s: flow.rhs(y, p, s)  # noqa: E731
+    _, ys = lax.scan(lambda y, i: (rk4(f, y, i * h, h),) * 2, x0, jnp.arange(M))
+    return jnp.concatenate([x0[None], ys])
+
+
 def _orbit(flow: Flow, x0, T, p, M):
     with jax.enable_x64(True):
-        h = T / M
-        f = lambda y, s: flow.rhs(y, p, s)  # noqa: E731
-        step = lambda y, i: (rk4(f, y, i * h, h),) * 2  # noqa: E731
-        _, ys = jax.jit(lambda x0, p: lax.scan(step, x0, jnp.arange(M)))(jnp.asarray(x0), jnp.asarray(p))
-        return np.concatenate([np.asarray(x0)[None], np.asarray(ys)])
+        return np.asarray(jax.device_get(_orbit_samples(flow, *jax.device_put((np.asarray(x0, float), float(T), np.asarray(p, float))), M)))
 
 
 def _extremum(v, sign) -> float:

@@ -101,7 +101,9 @@ def _crossing(flow, x, xn, p, iters=14):
         return g_new, hi
     g_old = flow.spike_value(x, p)
     theta = jnp.where(g_old < 0, g_old / jnp.where(g_old < 0, g_old - g_new, 1.0), 0.0)
-    return g_new > 0, jnp.clip(theta, 0.0, 1.0)
+    # θ > 0 keeps the spike strictly inside its step (a huge overshoot would give θ ~ 0), so the
+    # first record after a spike is always the one at or after its time
+    return g_new > 0, jnp.clip(theta, 1e-6, 1.0)
 
 
 @partial(jax.jit, static_argnames=("flow", "method", "n_rec", "every", "input_fns",

@@ -109,15 +109,22 @@ def plot_nullclines(nc, ax=None, colors=("tab:red", "tab:blue"), lw=2.0, legend=
 
 def plot_vector_field(vf, ax=None, method="streamplot", density=1.2, cmap="Greys", **kw):
     """Streamlines coloured by speed (``method="streamplot"``) or arrows (``"quiver"``)."""
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
     ax = _axes(ax)
     speed = vf.speed
+    # log speed on the middle of the colour map: slow regions stay visible, fast ones darker
+    base = plt.get_cmap(cmap)
+    cmap = mcolors.LinearSegmentedColormap.from_list("speed", base(np.linspace(0.3, 0.85, 64)))
+    positive = speed[speed > 0]
+    norm = mcolors.LogNorm(positive.min(), positive.max()) if positive.size and positive.max() > positive.min() else None
     if method == "streamplot":
-        ax.streamplot(vf.X, vf.Y, vf.U, vf.V, color=speed, cmap=cmap, density=density,
-                      linewidth=0.7, arrowsize=0.8, **kw)
+        ax.streamplot(vf.X, vf.Y, vf.U, vf.V, color=np.maximum(speed, positive.min() if positive.size else 1.0),
+                      cmap=cmap, norm=norm, density=density, linewidth=0.7, arrowsize=0.8, **kw)
     elif method == "quiver":
         step = max(1, vf.X.shape[0] // 25)
         sl = (slice(None, None, step), slice(None, None, step))
-        ax.quiver(vf.X[sl], vf.Y[sl], vf.U[sl], vf.V[sl], speed[sl], cmap=cmap, **kw)
+        ax.quiver(vf.X[sl], vf.Y[sl], vf.U[sl], vf.V[sl], speed[sl], cmap=cmap, norm=norm, **kw)
     else:
         raise ValueError(f"method must be 'streamplot' or 'quiver', got {method!r}")
     ax.set_xlim(vf.X.min(), vf.X.max())
