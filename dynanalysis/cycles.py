@@ -28,6 +28,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from .integrate import simulate
+from .roots import lu_solve
 from .steppers import rk4
 from .system import Flow, as_ode
 
@@ -115,19 +116,19 @@ def _shoot(flow: Flow, k, M, x0, T0, p, level, scale, iters=30):
     zscale = jnp.concatenate([scale, T0[None]])
 
     def body(state):
-        z, it, _ = state
+        z, g, J, it, _ = state
+        dz = lu_solve(J, -g)
+        ok = jnp.all(jnp.isfinite(dz))
+        z = z + jnp.where(ok, dz, 0.0)
         g, J = G(z), jax.jacfwd(G)(z)
-        dz = jnp.linalg.solve(J, -g)
-        dz = jnp.where(jnp.all(jnp.isfinite(dz)), dz, 0.0)
-        small = jnp.max(jnp.abs(dz) / zscale) < 1e-13
-        return z + dz, it + 1, small | ~jnp.all(jnp.isfinite(dz))
+        return z, g, J, it + 1, (jnp.max(jnp.abs(dz) / zscale) < 1e-13) | ~ok
 
-    z, it, done = lax.while_loop(lambda s: (s[1] < iters) & ~s[2], body,
-                                 (jnp.concatenate([x0, T0[None]]), 0, jnp.zeros((), bool)))
-    g = G(z)
-    x, T = z[:n], z[n]
-    mono = jax.jacfwd(lambda y: _flow_map(flow, y, T, p, M))(x)
-    return x, T, jnp.max(jnp.abs(g)), mono
+    z0 = jnp.concatenate([x0, T0[None]])
+    z, g, J, _, _ = lax.while_loop(lambda s: (s[3] < iters) & ~s[4], body,
+                                   (z0, G(z0), jax.jacfwd(G)(z0), 0, jnp.zeros((), bool)))
+    # dG/dx = (monodromy - I) / scale (rows): recover the monodromy without another pass
+    mono = J[:n, :n] * scale[:, None] + jnp.eye(n, dtype=J.dtype)
+    return z[:n], z[n], jnp.max(jnp.abs(g)), mono
 
 
 def refine(flow: Flow, x0, T0, p, k, level, scale, M: int = STEPS):
@@ -140,19 +141,6 @@ def refine(flow: Flow, x0, T0, p, k, level, scale, M: int = STEPS):
         x2, T2, res, mono = _shoot(flow, k, 2 * M, x1, T1, args[2], args[3], args[4])
         x2, T1, T2, res, mono = jax.device_get((x2, T1, T2, res, mono))
     return x2, float(T2), abs(float(T2) - float(T1)) / 15.0, float(res), mono
-
-
-@partial(jax.jit, static_argnames=("flow", "M"))
-def _orbit_samples(flow: Flow, x0, T, p, M):
-    h = T / M
-    f = lambda y, s: flow.rhs(y, p, s)  # noqa: E731
-    _, ys = lax.scan(lambda y, i: (rk4(f, y, i * h, h),) * 2, x0, jnp.arange(M))
-    return jnp.concatenate([x0[None], ys])
-
-
-def _orbit(flow: Flow, x0, T, p, M):
-    with jax.enable_x64(True):
-        return np.asarray(jax.device_get(_orbit_samples(flow, *jax.device_put((np.asarray(x0, float), float(T), np.asarray(p, float))), M)))
 
 
 def _extremum(v, sign) -> float:
@@ -170,8 +158,8 @@ def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | N
     """Find the limit cycle that a trajectory from ``initial`` approaches.
 
     ``duration`` must cover the transient (default: its first half) plus at least three periods.
-    The trajectory is integrated with Dormand–Prince (records every ``dt``, default
-    ``duration / 20000``); ``section`` names the variable whose mean level defines the Poincaré
+    The trajectory is integrated with RK4 (step ``dt``, default ``duration / 20000``: the same
+    compiled program as a trajectory of the same number of steps); ``section`` names the variable whose mean level defines the Poincaré
     section (default: the first variable).  With ``refine_orbit`` the period and orbit are then
     solved by shooting (see module doc).
     """
@@ -185,7 +173,7 @@ def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | N
     if not 0 <= transient < duration:
         raise ValueError(f"transient must be in [0, duration), got {transient}")
     dt = duration / 20000 if dt is None else dt
-    tr = simulate(model, initial, duration, dt=dt, method="dopri5", params=params, rtol=1e-10, atol=1e-12)
+    tr = simulate(model, initial, duration, dt=dt, method="rk4", params=params)
     if tr.batch_shape:
         raise ValueError("limit_cycle takes one initial state; use PhasePlane2D.limit_cycle for several")
     xs = np.stack([tr.states[v].reshape(len(tr.t), -1) for v in model.variables], -1).reshape(len(tr.t), -1)[None]
@@ -193,6 +181,9 @@ def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | N
     period, index, level, reason = detect(tr.t, xs, k, transient)
     p = model.flat_params(params)[1]
     used = {n: (float(v) if np.ndim(v) == 0 else v) for n, v in model.named_params(p).items()}
+    if tr.diverged:
+        return LimitCycle(False, reason=f"the simulation diverged with dt = {dt:g}; pass a smaller dt",
+                          model=model, params=used)
     if np.isnan(period[0]):
         return LimitCycle(False, reason=str(reason[0]), model=model, params=used)
     x0 = xs[0, index[0]]
@@ -207,12 +198,14 @@ def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | N
             x0, T = x_star, T_star
             mult = np.linalg.eigvals(mono)
             mult = mult[np.argsort(-np.abs(mult))]
-    orbit = _orbit(model.flow, x0, T, p, steps)
-    named = model.named_state(orbit)
+    # one period sampled with the detection's step count: the same compiled program
+    n_steps = len(tr.t) - 1
+    orbit = simulate(model, model.named_state(x0), T, dt=T / n_steps, method="rk4", params=params)
+    named = {v: orbit.states[v] for v in model.variables}
     stable = None
     if mult is not None:
         trivial = np.argmin(np.abs(mult - 1.0))
         stable = bool(np.all(np.abs(np.delete(mult, trivial)) < 1.0))
-    return LimitCycle(True, float(T), np.linspace(0, T, steps + 1), named,
+    return LimitCycle(True, float(T), orbit.t, named,
                       {n: _extremum(v, -1) for n, v in named.items()}, {n: _extremum(v, 1) for n, v in named.items()},
                       mult, stable, converged, float(err), float(res), "", model, used)

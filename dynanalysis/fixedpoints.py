@@ -18,9 +18,8 @@ import jax.numpy as jnp
 from scipy.stats import qmc
 
 from . import budget, stability
-from .nullclines import _bucket
 from .domain import Domain, domain
-from .roots import newton, roots_1d
+from .roots import bucket, newton_batch, roots_1d
 
 DEDUP_TOL = 1e-7   # scaled distance under which two roots are the same
 BOX_MARGIN = 1e-9  # scaled: roots exactly on the box's edge are kept
@@ -78,13 +77,6 @@ class FixedPoints:
 
 
 # --------------------------------------------------------------------------- compiled kernels
-@partial(jax.jit, static_argnames=("flow",))
-def _newton_seeds(flow, seeds, p, scale):
-    F = lambda y: flow.rhs(y, p)  # noqa: E731
-    x, ok, _, res = jax.vmap(lambda s: newton(F, s, scale))(seeds)
-    return x, ok, res, jax.vmap(jax.jacfwd(F))(x)
-
-
 @partial(jax.jit, static_argnames=("flow", "n"))
 def _roots_line(flow, lo, hi, p, n):
     f = lambda y: flow.rhs(y[None], p)[0]  # noqa: E731
@@ -167,9 +159,9 @@ def solve(dom: Domain, seeds=None, resolution: int | None = None, extra_seeds=No
             s = np.concatenate([s, np.asarray(extra_seeds, float).reshape(-1, dom.dim)])
         budget.check(8.0 * len(s) * dom.dim * (dom.dim + 16), "the Newton seeds", "use fewer seeds")
         n = len(s)
-        padded = np.concatenate([s, np.repeat(s[:1], _bucket(n) - n, axis=0)])  # few distinct shapes
-        x, ok, res, J = jax.device_get(_newton_seeds(flow, jnp.asarray(padded), p,
-                                                     jnp.asarray(dom.scale)))
+        padded = np.concatenate([s, np.repeat(s[:1], bucket(n) - n, axis=0)])  # few distinct shapes
+        seeds, masks, scale = jax.device_put((padded, np.ones_like(padded), dom.scale))
+        x, ok, res, J = jax.device_get(newton_batch(flow, seeds, masks, p, scale))
         return _result(dom, x[:n], J[:n], res[:n], ok[:n], n)
 
 

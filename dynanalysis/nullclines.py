@@ -2,9 +2,9 @@ r"""Nullclines of a planar vector field as ordered polylines, one per branch.
 
 Each component :math:`f_i` is evaluated on a grid in one vmapped call; marching squares
 (``contourpy``, shipped with matplotlib) traces the zero level into separate polylines (branches
-are never joined); then every vertex is moved onto the exact curve by a few Newton projections
-:math:`z \leftarrow z - f\,\nabla f / |\nabla f|^2` in coordinates scaled by the box, all vertices
-at once.  A vertex that does not land on the curve (e.g. a sign change across a pole, not a
+are never joined); then every vertex is moved onto the exact curve by Newton projections
+(minimum-norm steps :math:`z \leftarrow z - f\,\nabla f / |\nabla f|^2` in coordinates scaled by
+the box, :func:`roots.newton` with one equation), all vertices of both nullclines in one call.  A vertex that does not land on the curve (e.g. a sign change across a pole, not a
 zero) is dropped and its polyline split there, so a singularity is never drawn as a nullcline.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ import contourpy
 from . import budget
 from .domain import Domain
 from .fields import field_on_grid
+from .roots import bucket, newton_batch
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,30 +41,7 @@ class Nullclines:
         return {"names": list(self.names), "curves": {k: [c.tolist() for c in v] for k, v in self.curves.items()}}
 
 
-@partial(jax.jit, static_argnames=("flow", "component", "iters"))
-def _project(flow, component, pts, p, scale, iters=8):
-    def g(z):  # component in scaled coordinates
-        return flow.rhs(z * scale, p)[component]
-
-    def one(y):
-        z = y / scale
-        for _ in range(iters):
-            v, grad = jax.value_and_grad(g)(z)
-            n2 = jnp.sum(grad * grad)
-            z = jnp.where(n2 > 0, z - v * grad / jnp.where(n2 > 0, n2, 1.0), z)
-        v, grad = jax.value_and_grad(g)(z)
-        dist = jnp.abs(v) / jnp.maximum(jnp.sqrt(jnp.sum(grad * grad)), 1e-300)  # scaled distance to the curve
-        return z * scale, dist
-
-    return jax.vmap(one)(pts)
-
-
-def _bucket(n: int) -> int:
-    """Pad vertex counts to powers of two so new counts rarely recompile."""
-    return max(64, 1 << (n - 1).bit_length())
-
-
-def compute(dom: Domain, resolution, tol: float = 1e-6) -> Nullclines:
+def compute(dom: Domain, resolution) -> Nullclines:
     """Nullclines of both plane variables of ``dom`` (which must have two free variables)."""
     if dom.dim != 2:
         raise ValueError(f"nullclines need exactly two free variables, got {list(dom.names)}")
@@ -75,30 +53,32 @@ def compute(dom: Domain, resolution, tol: float = 1e-6) -> Nullclines:
     flow = dom.flow
     curves = {}
     with jax.enable_x64(True):
-        p, scale = jax.device_put((dom.p, dom.scale))
+        p = jax.device_put(dom.p)
         Z = np.asarray(jax.device_get(field_on_grid(flow, X, Y, p)))
-        for i, name in enumerate(dom.names):
-            lines = contourpy.contour_generator(xs, ys, Z[..., i], line_type="Separate").lines(0.0)
-            lines = [l for l in lines if len(l) >= 2]
-            if not lines:
-                curves[name] = []
-                continue
-            pts = np.concatenate(lines)
-            padded = np.zeros((_bucket(len(pts)), 2))
-            padded[:len(pts)] = pts
-            padded[len(pts):] = pts[0]
-            new, dist = jax.device_get(_project(flow, i, padded, p, scale))
-            new, dist = new[:len(pts)], dist[:len(pts)]
-            # keep vertices that landed on the curve and stayed near their grid cell
+        lines = {name: [l for l in contourpy.contour_generator(xs, ys, Z[..., i], line_type="Separate").lines(0.0)
+                        if len(l) >= 2] for i, name in enumerate(dom.names)}
+        # every vertex of both nullclines, projected onto its curve in one batched Newton call
+        pts = [np.concatenate(ls) for ls in lines.values() if ls]
+        if pts:
+            pts = np.concatenate(pts)
+            masks = np.concatenate([np.repeat(np.eye(2)[[i]], sum(len(l) for l in ls), axis=0)
+                                    for i, ls in enumerate(lines.values()) if ls])
+            n = len(pts)
+            pad = bucket(n) - n
+            args = jax.device_put((np.concatenate([pts, np.repeat(pts[:1], pad, 0)]),
+                                   np.concatenate([masks, np.repeat(masks[:1], pad, 0)]), dom.scale))
+            new, ok = jax.device_get(newton_batch(flow, args[0], args[1], p, args[2])[:2])
+            new, ok = new[:n], ok[:n]
             cell = np.array([xs[1] - xs[0], ys[1] - ys[0]])
-            ok = (dist <= tol) & np.all(np.abs(new - pts) <= 2 * cell, axis=1) & np.all(np.isfinite(new), axis=1)
-            out, o = [], 0
-            for l in lines:
-                seg_ok, seg = ok[o:o + len(l)], new[o:o + len(l)]
+            # keep vertices that landed on the curve near their grid cell (not across a pole)
+            ok = ok & np.all(np.abs(new - pts) <= 2 * cell, axis=1)
+        o = 0
+        for name, ls in lines.items():
+            out = []
+            for l in ls:
+                seg, seg_ok = new[o:o + len(l)], ok[o:o + len(l)]
                 o += len(l)
-                # split at dropped vertices
-                breaks = np.flatnonzero(~seg_ok)
-                for piece in np.split(np.arange(len(l)), breaks):
+                for piece in np.split(np.arange(len(l)), np.flatnonzero(~seg_ok)):  # split at dropped vertices
                     piece = piece[seg_ok[piece]]
                     if len(piece) >= 2:
                         out.append(seg[piece])

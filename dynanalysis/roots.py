@@ -4,7 +4,8 @@ Everything here works on one problem and is lifted with ``jax.vmap`` by the call
 many parameter values).  Shapes are static; results come padded with validity masks.
 
 Newton (:func:`newton`)
-    :math:`x_{k+1} = x_k + \alpha_k \Delta_k`, :math:`J(x_k)\Delta_k = -F(x_k)`, with
+    :math:`x_{k+1} = x_k + \alpha_k \Delta_k`, :math:`J(x_k)\Delta_k = -F(x_k)` (minimum-norm
+    :math:`\Delta_k` when only some equations are imposed, see :func:`newton`), with
     :math:`\alpha_k` the largest of :math:`1, 1/2, \dots, 2^{-11}` that decreases the scaled
     merit :math:`\|F / s\|^2` (Armijo), all candidates evaluated at once.  ``s`` holds one scale
     per variable (the width of its range), so mV and gating variables are weighed alike.
@@ -21,50 +22,105 @@ Newton (:func:`newton`)
 """
 from __future__ import annotations
 
+from functools import partial
+
 import jax
 import jax.numpy as jnp
+import jax.scipy.linalg as jsl
 from jax import lax
 
 
-def newton(F, x0, scale, *, max_iter: int = 60, xtol: float = 1e-11, ftol: float = 1e-7):
-    """Damped Newton from one seed. Returns ``(x, converged, iterations, residual)``.
+SMALL = 4  # up to this size, linear solves are unrolled scalar code (fast to compile)
 
-    ``residual`` is ``max_i |F_i(x)| / s_i``.
+
+def _gauss_small(A, b):
+    """Gaussian elimination with partial pivoting written out on scalars (n <= SMALL)."""
+    n = b.shape[0]
+    M = [[A[i, j] for j in range(n)] + [b[i]] for i in range(n)]
+    for k in range(n):
+        for i in range(k + 1, n):  # bring the largest |pivot| to row k
+            swap = jnp.abs(M[i][k]) > jnp.abs(M[k][k])
+            M[k], M[i] = ([jnp.where(swap, a, c) for a, c in zip(M[i], M[k])],
+                          [jnp.where(swap, c, a) for a, c in zip(M[i], M[k])])
+        for i in range(k + 1, n):
+            f = M[i][k] / M[k][k]
+            M[i] = [M[i][j] - f * M[k][j] for j in range(n + 1)]
+    x = [None] * n
+    for i in reversed(range(n)):
+        x[i] = (M[i][n] - sum((M[i][j] * x[j] for j in range(i + 1, n)), 0.0)) / M[i][i]
+    return jnp.stack(x)
+
+
+def lu_solve(J, b):
+    """``J^{-1} b`` by Gaussian elimination with partial pivoting (non-finite if J is singular).
+
+    Small systems are unrolled: XLA compiles that far faster than its LU kernels."""
+    if b.shape[0] <= SMALL:
+        return _gauss_small(J, b)
+    return jsl.lu_solve(jsl.lu_factor(J), b)
+
+
+def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, ftol: float = 1e-7):
+    """Damped Newton from one seed on the equations selected by ``mask`` (all by default).
+
+    With every equation selected this is Newton's method; with fewer (a 0/1 ``mask``) each step is
+    the minimum-norm step in coordinates scaled by ``scale`` (Gauss–Newton), which projects the
+    seed onto the curve or surface those equations define (how nullcline vertices are refined).
+    Both uses share one compiled program: ``mask`` is runtime data.
+
+    Returns ``(x, converged, residual, J)``: ``residual = max_i |F_i(x)| / s_i`` over the selected
+    equations, ``J`` the full Jacobian at ``x``.
     """
     alphas = 2.0 ** -jnp.arange(12.0)
     scale = jnp.asarray(scale, x0.dtype)
+    m = jnp.ones_like(x0) if mask is None else jnp.asarray(mask, x0.dtype)
 
-    def merit(x):
-        r = F(x) / scale
-        return jnp.sum(r * r)
+    def merit(f):
+        return jnp.sum((m * f / scale) ** 2)
+
+    def step_of(f, J):
+        Jz = m[:, None] * J * scale[None, :]  # selected rows, scaled coordinates
+        lam = lu_solve(Jz @ Jz.T + jnp.diag(1.0 - m), m * f)
+        dx = -scale * (Jz.T @ lam)
+        # singular system: fall back to steepest descent on the merit
+        grad = -scale * (Jz.T @ (m * f / scale)) / jnp.maximum(jnp.sum(Jz**2), 1e-300)
+        return jnp.where(jnp.all(jnp.isfinite(dx)), dx, grad)
 
     def body(state):
-        x, it, _, _ = state
-        f, J = F(x), jax.jacfwd(F)(x)
-        dx = jnp.linalg.solve(J, -f)
-        # singular Jacobian: fall back to steepest descent on the merit
-        grad = -(J.T @ (f / scale**2)) * scale**2 / jnp.maximum(jnp.sum((J * scale) ** 2), 1e-300)
-        dx = jnp.where(jnp.all(jnp.isfinite(dx)), dx, grad)
-        m0 = jnp.sum((f / scale) ** 2)
-        m = jax.vmap(lambda a: merit(x + a * dx))(alphas)
-        m = jnp.where(jnp.isfinite(m), m, jnp.inf)
-        ok = m <= (1.0 - 1e-4 * alphas) * m0
-        k = jnp.where(jnp.any(ok), jnp.argmax(ok), jnp.argmin(m))
-        step = alphas[k] * dx
-        x_new = jnp.where(m[k] <= m0, x + step, x)
-        small = jnp.max(jnp.abs(step) / scale) < xtol
-        done = small | (m0 == 0.0) | (m[k] > m0)
-        return x_new, it + 1, done, small | (m0 == 0.0)
+        x, f, J, it, _, _ = state
+        dx = step_of(f, J)
+        m0 = merit(f)
+        trial = jax.vmap(lambda a: merit(F(x + a * dx)))(alphas)
+        trial = jnp.where(jnp.isfinite(trial), trial, jnp.inf)
+        ok = trial <= (1.0 - 1e-4 * alphas) * m0
+        k = jnp.where(jnp.any(ok), jnp.argmax(ok), jnp.argmin(trial))
+        improved = trial[k] <= m0
+        step = jnp.where(improved, alphas[k] * dx, 0.0)
+        x = x + step
+        small = (jnp.max(jnp.abs(step) / scale) < xtol) | (m0 == 0.0)
+        return x, F(x), jax.jacfwd(F)(x), it + 1, small | ~improved, small
 
     def cond(state):
-        return (state[1] < max_iter) & ~state[2]
+        return (state[3] < max_iter) & ~state[4]
 
-    x, it, _, small = lax.while_loop(cond, body, (x0, 0, jnp.zeros((), bool), jnp.zeros((), bool)))
-    f = F(x)
-    J_s = jax.jacfwd(F)(x) * scale[None, :] / scale[:, None]
-    residual = jnp.max(jnp.abs(f) / scale)
+    state = (x0, F(x0), jax.jacfwd(F)(x0), 0, jnp.zeros((), bool), jnp.zeros((), bool))
+    x, f, J, _, _, small = lax.while_loop(cond, body, state)
+    J_s = m[:, None] * J * scale[None, :] / scale[:, None]
+    residual = jnp.max(jnp.abs(m * f) / scale)
     converged = small & jnp.all(jnp.isfinite(x)) & (residual <= ftol * jnp.maximum(jnp.max(jnp.abs(J_s)), 1e-300))
-    return x, converged, it, residual
+    return x, converged, residual, J
+
+
+@partial(jax.jit, static_argnames=("flow",))
+def newton_batch(flow, seeds, masks, p, scale):
+    """:func:`newton` on ``flow.rhs(., p)`` from every seed (rows of ``seeds``, ``masks``)."""
+    F = lambda y: flow.rhs(y, p)  # noqa: E731
+    return jax.vmap(lambda s, m: newton(F, s, scale, m))(seeds, masks)
+
+
+def bucket(n: int) -> int:
+    """Pad batch sizes to powers of two (at least 64) so new counts rarely recompile."""
+    return max(64, 1 << (max(n, 1) - 1).bit_length())
 
 
 def _bisect(f, a, b, fa, iters=60):
