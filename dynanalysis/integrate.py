@@ -107,10 +107,12 @@ def _crossing(flow, x, xn, p, iters=14):
 
 
 @partial(jax.jit, static_argnames=("flow", "method", "n_rec", "every", "input_fns",
-                                   "array_names", "arrays_batched", "max_spikes", "tol"))
-def _run(flow, method, n_rec, every, input_fns, array_names, arrays_batched, max_spikes, tol,
+                                   "array_names", "axes", "max_spikes", "tol"))
+def _run(flow, method, n_rec, every, input_fns, array_names, axes, max_spikes, tol,
          x0, p, dt, t0, arrays):
-    """Integrate a batch: x0 (B, n), p (B, m), arrays (S, k) or (B, S, k). Records (B, n_rec+1, n)."""
+    """Integrate a batch: x0 (B, n) or (n,), p (B, m) or (m,), arrays (S, k) or (B, S, k), as
+    ``axes`` (vmap in_axes) says: unbatched inputs stay constants of the compiled loop rather than
+    per-member data.  Records (B, n_rec+1, n)."""
 
     def params_at(pm, t, uk):
         for name, fn in input_fns:
@@ -162,8 +164,7 @@ def _run(flow, method, n_rec, every, input_fns, array_names, arrays_batched, max
         ok = jnp.all(jnp.isfinite(xs))
         return jnp.concatenate([x0[None], xs]), buf, count, ~ok
 
-    u_axis = 0 if arrays_batched else None
-    return jax.vmap(member, in_axes=(0, 0, u_axis))(x0, p, arrays)
+    return jax.vmap(member, in_axes=axes)(x0, p, arrays)
 
 
 def _member_adaptive(flow, n_rec, every, tol, x0, pm, dt, t0, f, max_iter=200_000):
@@ -295,8 +296,11 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
     itemsize = 8 if dtype == "float64" else 4
     budget.check(B * (n_rec + 1) * flow.dim * itemsize, "recording the trajectory",
                  "record fewer points (record_every=...) or simulate a smaller batch")
-    x0 = np.broadcast_to(x0, batch + x0.shape[-1:]).reshape(B, -1)
-    p = np.broadcast_to(p, batch + p.shape[-1:]).reshape(B, -1)
+    # only batched inputs are vmapped; one member (batch ()) is a batch of one state
+    x_batched, p_batched = xb != () or batch == (), pb != ()
+    x0 = np.broadcast_to(x0, batch + x0.shape[-1:]).reshape(B, -1) if x_batched else x0
+    p_rows = np.broadcast_to(p, batch + p.shape[-1:]).reshape(B, -1)
+    p = p_rows if p_batched else p
     names = tuple(array_inputs)
     batched_arrays = any(a.ndim > 1 for a in array_inputs.values())
     if names:
@@ -320,7 +324,8 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
         fdt = jnp.float64 if dtype == "float64" else jnp.float32
         args = jax.device_put((x0.astype(fdt), p.astype(fdt), np.asarray(dt, fdt),
                                np.asarray(t0, fdt), arrays.astype(fdt)))
-        out = _run(flow, method, n_rec, record_every, tuple(input_fns), names, batched_arrays,
+        axes = (0 if x_batched else None, 0 if p_batched else None, 0 if batched_arrays else None)
+        out = _run(flow, method, n_rec, record_every, tuple(input_fns), names, axes,
                    int(max_spikes) if flow.is_hybrid else 1, (float(rtol), float(atol)), *args)
         xs, buf, count, bad = jax.device_get(out)
 
@@ -343,7 +348,7 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
             spikes = np.empty(B, dtype=object)
             spikes[:] = lists
             spikes = spikes.reshape(batch)
-    used = model.named_params(p.reshape(batch + p.shape[-1:]))
+    used = model.named_params(p_rows.reshape(batch + p_rows.shape[-1:]))
     return Trajectory(t=t, states=states, batch_shape=batch, model=model, params=used,
                       spike_times=spikes, spike_counts=counts, diverged=bad)
 
