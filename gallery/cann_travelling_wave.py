@@ -20,8 +20,8 @@ def render(out_dir: Path) -> str:
     start = {"u": KICK * np.sin(x), "v": np.zeros(N)}
     # one run per m: same model structure and step count, so the second run reuses the first's
     # compiled program (a batch over m measured several times slower per member than these
-    # two runs for this model: with batched parameters the parameter-only work, such as the
-    # N x N coupling matrix, is not hoisted out of the time loop)
+    # two runs for this model, apparently because with batched parameters the parameter-only
+    # work, such as the N x N coupling matrix, is redone inside the time loop)
     runs = [da.simulate(AdaptiveCANN1D(N=N, m=m), start, T, dt=DT, inputs={"A": A},
                         record_every=EVERY) for m in STRENGTHS]
     p = AdaptiveCANN1D(N=N).parameters
