@@ -56,15 +56,18 @@ class Trajectory:
     def __getitem__(self, name):
         return self.states[name]
 
-    def rate(self, t_start: float = 0.0) -> np.ndarray:
-        """Mean firing rate (spikes per time unit) after ``t_start``, from the spike times."""
+    def rate(self, t_start: float | None = None, t_stop: float | None = None) -> np.ndarray:
+        """Mean firing rate (spikes per time unit) in ``[t_start, t_stop)`` (default: the whole run)."""
         if self.spike_times is None:
             raise ValueError(f"{self.model.name} is not a hybrid model: it has no spikes")
-        span = self.t[-1] - t_start
-        times = np.asarray(self.spike_times, dtype=object) if self.batch_shape else None
-        if times is None:
-            return np.asarray(np.sum(self.spike_times >= t_start) / span)
-        return np.vectorize(lambda s: np.sum(s >= t_start) / span, otypes=[float])(times)
+        lo = self.t[0] if t_start is None else t_start
+        hi = self.t[-1] if t_stop is None else t_stop
+        if not hi > lo:
+            raise ValueError(f"need t_start < t_stop, got {lo} and {hi}")
+        count = lambda s: np.sum((s >= lo) & (s < hi)) / (hi - lo)  # noqa: E731
+        if not self.batch_shape:
+            return np.asarray(count(self.spike_times))
+        return np.vectorize(count, otypes=[float])(self.spike_times)
 
     def plot(self, ax=None, **kw):
         from .plotting import plot_trajectory

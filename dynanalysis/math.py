@@ -108,6 +108,18 @@ def dot(a, b):
     return jnp.dot(a, b)
 
 
+def circular_convolve(kernel, x):
+    r"""Circular convolution :math:`y_i = \sum_j k_{(i - j) \bmod N}\, x_j` (a circulant matrix
+    times a vector): by FFT for arrays, O(N log N) instead of O(N^2), and written out for
+    symbolic vectors."""
+    if _is_symbolic(kernel, x):
+        k, v = np.asarray(kernel, dtype=object), np.asarray(x, dtype=object)
+        n = len(v)
+        return np.dot(k[np.mod(np.arange(n)[:, None] - np.arange(n)[None, :], n)], v)
+    n = jnp.shape(x)[-1]
+    return jnp.fft.irfft(jnp.fft.rfft(kernel) * jnp.fft.rfft(x), n=n)
+
+
 def take(a, indices):
     """``a[indices]`` with a NumPy integer index array (circulant matrices from a kernel row)."""
     if _is_symbolic(a):

@@ -49,7 +49,7 @@ def plot_trajectory(traj, ax=None, variables=None, member=None, **style):
                 ax.plot(traj.t, y.T, **style)
                 continue
             y = y[member]
-        ax.plot(traj.t, y, label=name, **style)
+        ax.plot(traj.t, y, **{"label": name, **style})
     if traj.spike_times is not None and not traj.batch_shape:
         for s in traj.spike_times:
             ax.axvline(s, ymin=0.96, ymax=1.0, color="k", lw=0.8)

@@ -9,23 +9,23 @@ _SQRT_2PI = float(np.sqrt(2.0 * np.pi))
 
 
 def _ring(N):
-    """Positions x_i = -pi + 2 pi i / N, squared ring distance of each offset, circulant indices."""
+    """Positions x_i = -pi + 2 pi i / N and the squared ring distance of each offset 2 pi k / N."""
     x = -np.pi + 2.0 * np.pi * np.arange(N) / N
     offset = 2.0 * np.pi * np.arange(N) / N
     dist = np.pi - np.mod(np.pi - offset, 2.0 * np.pi)  # wrapped to (-pi, pi]
-    idx = np.mod(np.arange(N)[None, :] - np.arange(N)[:, None], N)  # J[i, j] = row[(j - i) mod N]
-    return x, dist**2, idx
+    return x, dist**2
 
 
 def _network(N):
     """Recurrent input sum_j J_ij r_j and stimulus I_ext, as functions of the parameters."""
-    x, dist2, idx = _ring(N)
+    x, dist2 = _ring(N)
 
     def recurrent(u, k, a, J0):
-        # the kernel is rebuilt from a and J0 on every call, so both can be swept
+        # J is circulant and symmetric: J_ij = row[(i - j) mod N], so J r is a circular
+        # convolution (FFT).  The row is rebuilt from a and J0 on every call, so both can be swept.
         row = J0 / (_SQRT_2PI * a) * math.exp(-dist2 / (2.0 * a * a))
         r = u * u / (1.0 + k * math.sum(u * u))
-        return math.dot(math.take(row, idx), r)
+        return math.circular_convolve(row, r)
 
     def stimulus(A, z, a):
         # 2 arctan(tan(y / 2)) wraps y to (-pi, pi] for any z (math has no mod)
@@ -75,8 +75,9 @@ def CANN1D(N=512, **params):
         \qquad I^{ext}_i = A \exp\left(-\frac{d(x_i, z)^2}{4 a^2}\right)
 
     Neuron i sits at :math:`x_i = -\pi + 2\pi i / N` (i = 0..N-1, a uniform ring);
-    :math:`d` is the ring distance, wrapped to :math:`(-\pi, \pi]`.  The circulant matrix J is
-    built inside the vector field from a and J0, so both can be swept; N is structural (not a
+    :math:`d` is the ring distance, wrapped to :math:`(-\pi, \pi]`.  J is circulant, so
+    :math:`\sum_j J_{ij} r_j` is evaluated as a circular convolution (FFT, O(N log N)) of a kernel
+    row built inside the vector field from a and J0, so both can be swept; N is structural (not a
     parameter), and models with the same N share compiled code.
 
     Continuum limit: with the neuron density :math:`\rho = N / 2\pi`, a sum over neurons is

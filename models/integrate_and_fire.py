@@ -161,8 +161,9 @@ def ExpIF(**params):
     Units: V in mV, t in ms, R I in mV.
     Defaults: V_rest = -65, V_reset = -68, V_th = -30, V_T = -59.9, delta_T = 3.48, R = 1,
     tau = 10, t_ref = 0, I = 0.
-    The upswing above V_T is explosive: simulate with ``method="exp_euler"`` (or a small dt),
-    since an RK4 stage can overshoot far past V_th within one step.
+    The upswing above V_T is explosive: an RK4 step that overshoots V_th can overflow, and
+    ``simulate`` then takes the Euler step instead (the spike time stays within one step);
+    ``method="exp_euler"`` is the classic alternative.
 
     Source: Fourcaud-Trocmé et al. (2003) J. Neurosci. 23:11628; parameters of the BrainPy
     ExpIF model (Gerstner et al. 2014, Neuronal Dynamics, ch. 5.2).
@@ -267,8 +268,9 @@ def AdEx(preset=None, **params):
     (``examples/frompapers/Naud_et_al_2008_adex_firing_patterns.py``), which do.
     V_th stays at -30 mV (those codes cut the upswing at 0 mV; above V_T + 10 delta_T the
     exponential makes the difference negligible).
-    Simulate with ``method="exp_euler"`` (or Euler with a small dt): an RK4 stage taken near
-    V_th overshoots by many orders of magnitude and can overflow.
+    The exponential upswing makes an RK4 step that crosses V_th overshoot by orders of magnitude;
+    ``simulate`` replaces a step that overflows by its Euler step, so RK4 and
+    ``method="exp_euler"`` give the same spike counts for every preset at dt = 0.02 ms.
 
     Source: Brette & Gerstner (2005) J. Neurophysiol. 94:3637; Naud et al. (2008) Table 1.
 
