@@ -114,18 +114,20 @@ def _shoot(flow: Flow, k, M, x0, T0, p, level, scale, iters=30):
         return jnp.concatenate([(_flow_map(flow, x, T, p, M) - x) / scale, ((x[k] - level) / scale[k])[None]])
 
     zscale = jnp.concatenate([scale, T0[None]])
+    value_and_jac = jax.jacfwd(lambda z: (G(z), G(z)), has_aux=True)
 
     def body(state):
-        z, g, J, it, _ = state
+        # g, J are evaluated once per iteration (one pass through the integrator); the values
+        # returned belong to the last iterate before the final (tiny, < 1e-13) step
+        z, _, _, it, _ = state
+        J, g = value_and_jac(z)
         dz = lu_solve(J, -g)
         ok = jnp.all(jnp.isfinite(dz))
-        z = z + jnp.where(ok, dz, 0.0)
-        g, J = G(z), jax.jacfwd(G)(z)
-        return z, g, J, it + 1, (jnp.max(jnp.abs(dz) / zscale) < 1e-13) | ~ok
+        return z + jnp.where(ok, dz, 0.0), g, J, it + 1, (jnp.max(jnp.abs(dz) / zscale) < 1e-13) | ~ok
 
     z0 = jnp.concatenate([x0, T0[None]])
-    z, g, J, _, _ = lax.while_loop(lambda s: (s[3] < iters) & ~s[4], body,
-                                   (z0, G(z0), jax.jacfwd(G)(z0), 0, jnp.zeros((), bool)))
+    init = (z0, jnp.zeros(n + 1, z0.dtype), jnp.zeros((n + 1, n + 1), z0.dtype), 0, jnp.zeros((), bool))
+    z, g, J, _, _ = lax.while_loop(lambda s: (s[3] < iters) & ~s[4], body, init)
     # dG/dx = (monodromy - I) / scale (rows): recover the monodromy without another pass
     mono = J[:n, :n] * scale[:, None] + jnp.eye(n, dtype=J.dtype)
     return z[:n], z[n], jnp.max(jnp.abs(g)), mono

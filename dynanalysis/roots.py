@@ -86,6 +86,8 @@ def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, 
         grad = -scale * (Jz.T @ (m * f / scale)) / jnp.maximum(jnp.sum(Jz**2), 1e-300)
         return jnp.where(jnp.all(jnp.isfinite(dx)), dx, grad)
 
+    value_and_jac = jax.jacfwd(lambda y: (F(y), F(y)), has_aux=True)  # one pass for both
+
     def body(state):
         x, f, J, it, _, _ = state
         dx = step_of(f, J)
@@ -98,12 +100,14 @@ def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, 
         step = jnp.where(improved, alphas[k] * dx, 0.0)
         x = x + step
         small = (jnp.max(jnp.abs(step) / scale) < xtol) | (m0 == 0.0)
-        return x, F(x), jax.jacfwd(F)(x), it + 1, small | ~improved, small
+        J, f = value_and_jac(x)
+        return x, f, J, it + 1, small | ~improved, small
 
     def cond(state):
         return (state[3] < max_iter) & ~state[4]
 
-    state = (x0, F(x0), jax.jacfwd(F)(x0), 0, jnp.zeros((), bool), jnp.zeros((), bool))
+    J0, f0 = value_and_jac(x0)
+    state = (x0, f0, J0, 0, jnp.zeros((), bool), jnp.zeros((), bool))
     x, f, J, _, _, small = lax.while_loop(cond, body, state)
     J_s = m[:, None] * J * scale[None, :] / scale[:, None]
     residual = jnp.max(jnp.abs(m * f) / scale)

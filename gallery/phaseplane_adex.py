@@ -39,7 +39,7 @@ def render(out_dir: Path) -> str:
         ax.set_ylabel("w (pA)")
         ax.set_xlabel("V (mV)")
         ax.legend(loc="upper left", fontsize="x-small", framealpha=0.9)
-        lines.append(f"{name} {tr.spike_counts} spikes, {len(fp)} fixed point(s)")
+        lines.append(f"{name} {tr.spike_counts} spike(s), {len(fp)} fixed point(s)")
     fig.suptitle("AdEx (Naud et al. 2008 presets): phase planes with spike-split trajectories")
     fig.savefig(Path(out_dir) / "phaseplane_adex.png", dpi=120)
     return "; ".join(lines)
