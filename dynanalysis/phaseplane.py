@@ -100,6 +100,16 @@ class _PhasePlane:
         self.model = self.domain.model
         self.resolutions = _counts(self.domain, resolutions)
 
+    def _plot(self, result, ax, kw, **options):
+        """Draw a computed result, honour BrainPy's ``show``, return the result."""
+        show, kw = _flags(kw)
+        result.plot(ax=ax, **options, **kw)
+        _show(show)
+        return result
+
+    def plot_fixed_point(self, ax=None, **kw):
+        return self._plot(self.fixed_points(), ax, kw)
+
     # --- compute
     def trajectory(self, initials, duration: float, dt: float | None = None, method: str = "rk4",
                    **kw):
@@ -117,25 +127,12 @@ class PhasePlane1D(_PhasePlane):
     def fixed_points(self) -> fixedpoints.FixedPoints:
         return fixedpoints.solve(self.domain, resolution=self.resolutions[0])
 
-    def vector_field(self):
-        n = self.resolutions[0]
-        x = np.linspace(self.domain.lo[0], self.domain.hi[0], n)
-        vf = fields.compute_line(self.domain, x)
-        return vf
+    def vector_field(self) -> fields.LineField:
+        return fields.compute_line(self.domain, np.linspace(self.domain.lo[0], self.domain.hi[0],
+                                                            self.resolutions[0]))
 
     def plot_vector_field(self, ax=None, **kw):
-        show, kw = _flags(kw)
-        vf = self.vector_field()
-        vf.plot(ax=ax, **kw)
-        _show(show)
-        return vf
-
-    def plot_fixed_point(self, ax=None, **kw):
-        show, kw = _flags(kw)
-        fp = self.fixed_points()
-        fp.plot(ax=ax, **kw)
-        _show(show)
-        return fp
+        return self._plot(self.vector_field(), ax, kw)
 
 
 class PhasePlane2D(_PhasePlane):
@@ -178,26 +175,11 @@ class PhasePlane2D(_PhasePlane):
 
     # --- draw
     def plot_nullcline(self, ax=None, **kw):
-        show, kw = _flags(kw)
-        nc = self.nullclines()
-        nc.plot(ax=ax, **kw)
-        _show(show)
-        return nc
+        return self._plot(self.nullclines(), ax, kw)
 
     def plot_vector_field(self, ax=None, plot_method: str = "streamplot", **kw):
-        show, kw = _flags(kw)
-        kw.pop("plot_style", None)
-        vf = self.vector_field()
-        vf.plot(ax=ax, method=plot_method, **kw)
-        _show(show)
-        return vf
-
-    def plot_fixed_point(self, ax=None, **kw):
-        show, kw = _flags(kw)
-        fp = self.fixed_points()
-        fp.plot(ax=ax, **kw)
-        _show(show)
-        return fp
+        kw.pop("plot_style", None)  # BrainPy's style dict; matplotlib keywords go directly
+        return self._plot(self.vector_field(), ax, kw, method=plot_method)
 
     def plot_trajectory(self, initials, duration: float, ax=None, axes: str = "v-v",
                         dt: float | None = None, plot_durations=None, method: str = "rk4", **kw):
