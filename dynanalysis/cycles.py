@@ -5,7 +5,8 @@ Detection (:func:`detect`, vectorised over a batch of trajectories)
     variable); upward crossings are interpolated linearly between records.  The period is
     :math:`(t_\text{last} - t_\text{first}) / (\#\text{crossings} - 1)`; a trajectory counts as
     periodic when it crosses at least 3 times, every return time agrees with the period to 1 %,
-    and its amplitude is not negligible.
+    its amplitude is not negligible and no longer changing (last quarter of the window against
+    the third, to 1 %: a slow spiral near a Hopf point is not a cycle yet).
 
 Refinement (:func:`refine`, one orbit, vmapped over orbits)
     Unknowns :math:`(x_0, T)`, equations :math:`\varphi_T(x_0) - x_0 = 0` and the phase condition
@@ -89,10 +90,17 @@ def detect(t, xs, k: int, transient: float, amp_tol: float = 1e-6, reg_tol: floa
     sorted_tc = np.sort(tc, axis=1)
     gaps = np.diff(sorted_tc, axis=1)
     dev = np.nanmax(np.abs(gaps - period[:, None]), axis=1, initial=0.0) / np.where(period > 0, period, 1.0)
-    ok = (count >= 3) & (amp > amp_tol * scale) & (dev < reg_tol)
+    # the amplitude must have settled too: compare the last quarter of the window with the third
+    q = x.shape[1] // 4
+    a3 = x[:, 2 * q:3 * q].max(axis=1) - x[:, 2 * q:3 * q].min(axis=1)
+    a4 = x[:, 3 * q:].max(axis=1) - x[:, 3 * q:].min(axis=1)
+    growing = np.abs(a4 - a3) > reg_tol * np.maximum(a4, amp_tol * scale)
+    ok = (count >= 3) & (amp > amp_tol * scale) & (dev < reg_tol) & ~growing
     reason = np.where(amp <= amp_tol * scale, "settled on an equilibrium (no oscillation)",
                       np.where(count < 3, "fewer than 3 crossings of the section after the transient",
-                               np.where(dev >= reg_tol, "return times vary by more than 1 % (not periodic)", "")))
+                               np.where(dev >= reg_tol, "return times vary by more than 1 % (not periodic)",
+                                        np.where(growing, "amplitude still changing after the transient "
+                                                          "(simulate longer)", ""))))
     idx = np.where(up, np.arange(up.shape[1])[None], -1).max(axis=1)
     index = np.where(idx >= 0, idx, 0) + np.flatnonzero(keep)[0]
     return np.where(ok, period, np.nan), index, level, reason

@@ -209,3 +209,96 @@ def plot_limit_cycle(lc, ax=None, x=None, y=None, color="tab:green", lw=2.5, **k
     ax.plot(lc.orbit[x], lc.orbit[y], color=color, lw=lw, ls=ls,
             label=kw.pop("label", f"{what} limit cycle, T = {lc.period:.4g}".strip()), **kw)
     return ax
+
+
+SPECIAL_STYLE = {"LP": dict(marker="s", color="tab:red"), "H": dict(marker="D", color="tab:green"),
+                 "BP": dict(marker="^", color="tab:purple")}
+
+
+def _branch_lines(eq, y_index):
+    """Rank tracks of the equilibria (rows: roots sorted by the plotted variable) with NaN breaks
+    wherever the number of roots changes, split into stable and unstable parts that overlap by
+    one grid point so the lines join."""
+    y = eq.x[..., y_index]
+    order = np.argsort(np.where(eq.valid, y, np.inf), axis=-1)
+    y = np.take_along_axis(y, order, -1)
+    stable = np.take_along_axis(eq.stable, order, -1)
+    valid = np.take_along_axis(eq.valid, order, -1)
+    same = np.r_[True, eq.counts[1:] == eq.counts[:-1]]
+    nxt = np.r_[eq.counts[1:] == eq.counts[:-1], True]
+    y = np.where(valid, y, np.nan)
+    near_st = stable | (np.r_[stable[1:], stable[-1:]] & nxt[:, None]) | (np.r_[stable[:1], stable[:-1]] & same[:, None])
+    near_un = ~stable | (np.r_[~stable[1:], ~stable[-1:]] & nxt[:, None]) | (np.r_[~stable[:1], ~stable[:-1]] & same[:, None])
+    return y, np.where(near_st & valid, y, np.nan), np.where(near_un & valid, y, np.nan), same
+
+
+def _nan_breaks(track, same):
+    """Insert a break before each grid point where the root count changed."""
+    t = track.copy()
+    t[~same] = np.nan
+    return t
+
+
+def plot_bifurcation(diagram, ax=None, y=None, legend=True):
+    """One parameter: equilibrium branches against it (stable solid, unstable dashed), special
+    points labelled, cycle envelope if measured.  Two parameters: the located fold and Hopf
+    curves in the parameter plane."""
+    ax = _axes(ax)
+    eq = diagram.equilibria
+    model = diagram.model
+    if len(diagram.parameters) == 2:
+        p1, p2 = diagram.parameters
+        for kind in ("LP", "H"):
+            pts = sorted(diagram.points(kind), key=lambda s: (s.params[p2], s.params[p1]))
+            if pts:
+                ax.plot([s.params[p1] for s in pts], [s.params[p2] for s in pts], linestyle="none",
+                        markersize=3, label={"LP": "fold (LP) points", "H": "Hopf (H) points"}[kind],
+                        **SPECIAL_STYLE[kind])
+        ax.set_xlabel(label(model, p1))
+        ax.set_ylabel(label(model, p2))
+        if legend:
+            ax.legend(loc="best", fontsize="small")
+        return ax
+    (pname,) = diagram.parameters
+    p = diagram.grid[pname]
+    y = y or diagram.variables[0]
+    yi = list(diagram.variables).index(y)
+    _, ys, yu, same = _branch_lines(eq, yi)
+    # a new line wherever the count changes: mask the first column after a change in each track
+    for r in range(ys.shape[1]):
+        st = ys[:, r].copy()
+        un = yu[:, r].copy()
+        st[~same] = np.nan
+        un[~same] = np.nan
+        ax.plot(p, st, color="k", lw=2, label="stable" if r == 0 else None)
+        ax.plot(p, un, color="k", lw=1.2, ls="--", label="unstable" if r == 0 else None)
+    for kind in ("LP", "H"):
+        pts = diagram.points(kind)
+        for j, s in enumerate(pts):
+            ax.plot(s.params[pname], s.state[y], linestyle="none", markersize=7, zorder=6,
+                    label={"LP": "fold (LP)", "H": "Hopf (H)"}[kind] if j == 0 else None, **SPECIAL_STYLE[kind])
+            ax.annotate(kind, (s.params[pname], s.state[y]), textcoords="offset points", xytext=(5, 5),
+                        fontsize="small", color=SPECIAL_STYLE[kind]["color"])
+    if diagram.cycles is not None:
+        plot_cycle_envelope(diagram, ax=ax, y=y, legend=False)
+    ax.set_xlabel(label(model, pname))
+    ax.set_ylabel(label(model, y))
+    if legend:
+        ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_cycle_envelope(diagram, ax=None, y=None, color="tab:blue", legend=True):
+    """Max and min of the limit cycles measured at each parameter value."""
+    ax = _axes(ax)
+    env = diagram.cycles
+    if env is None or len(diagram.parameters) != 1:
+        return ax
+    (pname,) = diagram.parameters
+    y = y or diagram.variables[0]
+    p = diagram.grid[pname]
+    ax.plot(p, env.maximum[y], color=color, lw=1.5, label="limit cycle max / min")
+    ax.plot(p, env.minimum[y], color=color, lw=1.5)
+    if legend:
+        ax.legend(loc="best", fontsize="small")
+    return ax

@@ -216,8 +216,9 @@ class ODE:
     numerics use.  ``with_params(**kw)`` returns a copy with new defaults.
     """
 
-    def __init__(self, flow: Flow, defaults: Mapping, *, units=None, doc=None, meta=None):
+    def __init__(self, flow: Flow, defaults: Mapping, *, units=None, doc=None, meta=None, ranges=None):
         self.flow = flow
+        self.ranges = {k: tuple(map(float, v)) for k, v in (ranges or {}).items() if k in flow.variables}
         self._defaults = {n: (None if defaults.get(n) is None else np.asarray(defaults[n], float))
                           for n in flow.param_names}
         self.units = dict(units or {})
@@ -266,7 +267,7 @@ class ODE:
                 raise ValueError(f"{self.name}: parameter {k!r} must be a finite value of shape "
                                  f"{shape}, got {v!r}")
             new[k] = v
-        return ODE(self.flow, new, units=self.units, doc=self.__doc__, meta=self.meta)
+        return ODE(self.flow, new, units=self.units, doc=self.__doc__, meta=self.meta, ranges=self.ranges)
 
     # --- names <-> flat vectors
     def flat_state(self, values: Mapping):
@@ -312,7 +313,7 @@ class ODE:
             reset=None if flow.reset is None else _Restricted(flow.reset, fixed_names, "reset", keep),
             refractory=flow.refractory)
         defaults = {**self._defaults, **{k: np.asarray(v, float) for k, v in fixed.items()}}
-        return ODE(new_flow, defaults, units=self.units, doc=self.__doc__, meta=self.meta)
+        return ODE(new_flow, defaults, units=self.units, doc=self.__doc__, meta=self.meta, ranges=self.ranges)
 
     def vector_field(self, state: Mapping, params: Mapping | None = None, t: float = 0.0) -> dict:
         """Evaluate the derivatives at one named state (float64), as ``{variable: value}``."""
@@ -435,7 +436,7 @@ def _parse_brainpy_list(fns):
 
 
 def ode(fn=None, *, spike=None, reset=None, refractory=None, units=None, sizes=None,
-        name=None, doc=None, meta=None):
+        name=None, doc=None, meta=None, ranges=None):
     """Build an :class:`ODE` from a plain function; usable as a decorator.
 
     ``fn(V, w, I=0.0, a=0.7, t)`` returns the derivatives (a tuple in variable order, a dict, or
@@ -451,11 +452,13 @@ def ode(fn=None, *, spike=None, reset=None, refractory=None, units=None, sizes=N
     ``reset(state, params) -> {variable: new value}`` (only the variables that change) and
     ``refractory`` (a time, or the name of a parameter holding it) during which the whole state
     is frozen at its reset value.  ``sizes={"u": 512}`` declares vector-valued variables;
-    ``units={"V": "mV"}`` feeds axis labels; ``meta`` holds free-form facts (e.g. presets).
+    ``units={"V": "mV"}`` feeds axis labels; ``ranges={"V": (-90, 60)}`` gives each variable's
+    typical range (the default search box of analyses that are given none); ``meta`` holds
+    free-form facts (e.g. presets).
     """
     if fn is None:
         return lambda f: ode(f, spike=spike, reset=reset, refractory=refractory, units=units,
-                             sizes=sizes, name=name, doc=doc, meta=meta)
+                             sizes=sizes, name=name, doc=doc, meta=meta, ranges=ranges)
     if isinstance(fn, ODE):
         return fn
     if isinstance(fn, (list, tuple)):
@@ -499,7 +502,10 @@ def ode(fn=None, *, spike=None, reset=None, refractory=None, units=None, sizes=N
     flow = Flow(name=name or default_name, evaluate=evaluate, variables=tuple(variables),
                 var_shapes=tuple(var_shapes), param_names=tuple(pars), param_shapes=param_shapes,
                 spike=spike, reset=reset, refractory=refractory)
-    model = ODE(flow, pars, units=units, doc=doc or default_doc, meta=meta)
+    bad_ranges = [k for k in (ranges or {}) if k not in variables]
+    if bad_ranges:
+        raise ValueError(f"ranges given for unknown variable(s) {bad_ranges}")
+    model = ODE(flow, pars, units=units, doc=doc or default_doc, meta=meta, ranges=ranges)
     if all(d is not REQUIRED for d in pars.values()):
         _check_output(model)
     return model

@@ -35,4 +35,5 @@ def HindmarshRose(**params):
     return _HR.with_params(**params)
 
 
-_HR = ode(_hindmarsh_rose, name="HindmarshRose", doc=HindmarshRose.__doc__)
+_HR = ode(_hindmarsh_rose, name="HindmarshRose", doc=HindmarshRose.__doc__,
+          ranges={"x": (-2.5, 2.5), "y": (-15.0, 2.0), "z": (-1.0, 4.0)})

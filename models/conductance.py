@@ -56,4 +56,5 @@ def HodgkinHuxley(**params):
 
 
 _HH = ode(_hodgkin_huxley, name="HodgkinHuxley", doc=HodgkinHuxley.__doc__,
-          units={"V": "mV", "m": "", "h": "", "n": "", "t": "ms", "I": "µA/cm²"})
+          units={"V": "mV", "m": "", "h": "", "n": "", "t": "ms", "I": "µA/cm²"},
+          ranges={"V": (-90.0, 60.0), "m": (0.0, 1.0), "h": (0.0, 1.0), "n": (0.0, 1.0)})

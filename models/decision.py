@@ -52,4 +52,5 @@ def WongWang(**params):
 
 _WW = ode(_wong_wang, name="WongWang", doc=WongWang.__doc__,
           units={"t": "s", "mu": "Hz", "c": "%", "tau": "s", "d": "s", "a": "Hz/nA", "b": "Hz",
-                 "JE": "nA", "JI": "nA", "I0": "nA", "JAext": "nA/Hz"})
+                 "JE": "nA", "JI": "nA", "I0": "nA", "JAext": "nA/Hz"},
+          ranges={"s1": (0.0, 1.0), "s2": (0.0, 1.0)})

@@ -31,4 +31,5 @@ def FitzHughNagumo(**params):
     return _FHN.with_params(**params)
 
 
-_FHN = ode(_fitzhugh_nagumo, name="FitzHughNagumo", doc=FitzHughNagumo.__doc__)
+_FHN = ode(_fitzhugh_nagumo, name="FitzHughNagumo", doc=FitzHughNagumo.__doc__,
+           ranges={"V": (-3.0, 3.0), "w": (-3.0, 3.0)})

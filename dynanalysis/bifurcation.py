@@ -1,0 +1,381 @@
+"""Bifurcation diagrams by brute-force sweeps: ``Bifurcation1D``, ``Bifurcation2D``, ``Bifurcation``.
+
+Every equilibrium at every grid value of one or two parameters (:mod:`.sweep`: one compiled,
+vmapped, chunked computation), its stability, and the special points between grid values,
+located exactly (:mod:`.special`):
+
+* fold (LP): where the number of equilibria changes, started from the two roots that meet;
+* Hopf (H): where a branch's number of unstable eigenvalues changes by two through a complex
+  pair (a neutral saddle, a real pair, is rejected).
+
+With two parameters the located points, one per grid line of the second parameter, trace the fold
+and Hopf curves in the parameter plane.  Limit cycles are measured by one batched simulation
+started near every unstable equilibrium (``Bifurcation2D.plot_limit_cycle_by_sim``).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Mapping
+
+import numpy as np
+import jax
+from scipy.stats import qmc
+
+from . import budget, cycles, special, stability, sweep
+from .domain import check_range, domain
+from .integrate import simulate
+from .phaseplane import _BRAINPY_IGNORED, _flags, _show
+from .roots import bucket
+from .system import as_ode
+
+_DEFAULT_PARAM_POINTS = 201
+_DEFAULT_LINE_POINTS = 401
+
+
+@dataclasses.dataclass(frozen=True)
+class SpecialPoint:
+    """A located bifurcation: ``kind`` ("LP" fold, "H" Hopf), the parameter values and state there,
+    and ``data`` (eigenvalues; for Hopf points the ``frequency``)."""
+
+    kind: str
+    params: dict
+    state: dict
+    data: dict
+
+    def __repr__(self) -> str:
+        p = ", ".join(f"{k}={v:.10g}" for k, v in self.params.items())
+        return f"{self.kind}({p})"
+
+
+@dataclasses.dataclass(frozen=True)
+class CycleEnvelope:
+    """Limit cycles measured by simulation at each grid point: ``found`` (grid_shape), ``period``,
+    ``minimum[name]``/``maximum[name]`` (NaN where no cycle was found)."""
+
+    found: np.ndarray
+    period: np.ndarray
+    minimum: dict
+    maximum: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class BifurcationDiagram:
+    """Result of a sweep.  ``grid[name]`` are the parameter values (one or two parameters, grid
+    shape ``tuple(len(v) for v in grid.values())``); ``equilibria`` holds every equilibrium there
+    (padded arrays + mask, see :class:`sweep.Equilibria`); ``special_points`` the located LP/H."""
+
+    parameters: tuple
+    grid: dict
+    variables: tuple
+    equilibria: sweep.Equilibria
+    special_points: list
+    cycles: CycleEnvelope | None = None
+    model: object = None
+    params: dict | None = None
+
+    def points(self, kind: str) -> list:
+        return [s for s in self.special_points if s.kind == kind]
+
+    def plot(self, ax=None, y=None, **kw):
+        from .plotting import plot_bifurcation
+        return plot_bifurcation(self, ax=ax, y=y, **kw)
+
+    def to_dict(self) -> dict:
+        return {"parameters": list(self.parameters), "grid": {k: v.tolist() for k, v in self.grid.items()},
+                "counts": self.equilibria.counts.tolist(),
+                "special_points": [{"kind": s.kind, "params": s.params, "state": s.state,
+                                    "data": {k: (np.asarray(v).tolist() if np.ndim(v) else complex(v) if np.iscomplexobj(v) else float(v))
+                                             for k, v in s.data.items()}} for s in self.special_points]}
+
+
+# --------------------------------------------------------------------------- special points
+def _fold_starts(eq, pvals):
+    """Starts for folds along axis 0 (the first parameter): where the number of equilibria changes,
+    the midpoint of two rank-adjacent roots whose det J differ in sign (they meet at the fold), and
+    any double root found as a tangency.  Returns (x, p, grid index, J) arrays."""
+    c = eq.counts
+    out = []
+    for idx in np.argwhere(c[:-1] != c[1:]):
+        i, rest = idx[0], tuple(idx[1:])
+        side = (i if c[(i, *rest)] > c[(i + 1, *rest)] else i + 1, *rest)
+        x, valid, J = eq.x[side], eq.valid[side], eq.jacobians[side]
+        sign = np.sign(np.linalg.det(np.nan_to_num(J)))
+        pair = valid[:-1] & valid[1:] & (sign[:-1] != sign[1:])
+        for r in np.flatnonzero(pair):
+            out.append((0.5 * (x[r] + x[r + 1]), pvals[side[0]], (i, *rest), J[r]))
+        for r in np.flatnonzero(eq.double[side]):
+            out.append((x[r], pvals[side[0]], (i, *rest), J[r]))
+    return out
+
+
+def _hopf_starts(eq, pvals):
+    """Starts for Hopf points: a root keeps its rank but gains or loses two unstable directions
+    through a complex pair."""
+    nu = np.where(eq.valid, eq.n_unstable, -10)
+    same = (eq.counts[:-1] == eq.counts[1:])[..., None] & eq.valid[:-1] & eq.valid[1:]
+    complex_pair = np.any(np.abs(eq.eigenvalues.imag) > 0, axis=-1)
+    jump = same & (np.abs(nu[:-1] - nu[1:]) == 2) & complex_pair[:-1]
+    return [(eq.x[tuple(idx)], pvals[idx[0]], tuple(idx[:-1]), eq.jacobians[tuple(idx)])
+            for idx in np.argwhere(jump)]
+
+
+def _param_rows_at(dom, pnames, values):
+    """Parameter rows (B, m) with the named parameters set to ``values`` (B, len(pnames))."""
+    names = list(dom.flow.param_names)
+    P = np.repeat(dom.p[None], len(values), axis=0)
+    for j, name in enumerate(pnames):
+        P[:, names.index(name)] = values[:, j]
+    return P
+
+
+def _special_points(dom, eq, pnames, grids):
+    """Fold and Hopf points along the first parameter (for every value of the second), each
+    solved from its start by one batched Newton call on the minimally augmented system."""
+    pvals = grids[0]
+    step = abs(pvals[1] - pvals[0]) if len(pvals) > 1 else 1.0
+    flow, n = dom.flow, dom.dim
+    k = list(flow.param_names).index(pnames[0])
+    out = []
+    for kind, starts in (("LP", _fold_starts(eq, pvals)), ("H", _hopf_starts(eq, pvals) if n > 1 else [])):
+        if not starts:
+            continue
+        X, pv, where, J = (np.array(a) for a in zip(*starts))
+        where = np.asarray(where).reshape(len(starts), -1)
+        second = grids[1][where[:, 1]] if len(pnames) > 1 else np.zeros(len(starts))
+        with jax.enable_x64(True):
+            b, c = special.borders_batch(jax.device_get(special.bifurcation_matrices(jax.device_put(J), kind)))
+            B = len(starts)
+            pad = lambda a: np.concatenate([a, np.repeat(a[:1], bucket(B) - B, 0)])  # noqa: E731
+            base = _param_rows_at(dom, pnames, np.stack([pv, second], 1)[:, :len(pnames)])
+            # one parameter row per start (the second parameter differs from line to line)
+            z0 = np.concatenate([X, pv[:, None]], axis=1)
+            z, ok, _ = jax.device_get(_locate_rows(flow, kind, pad(z0), pad(base), k, pad(b), pad(c),
+                                                   np.r_[dom.scale, 100.0 * step]))
+            z, ok = z[:B], ok[:B]
+            lo = pvals[where[:, 0]] - step
+            hi = pvals[np.minimum(where[:, 0] + 1, len(pvals) - 1)] + step
+            inside = np.all((z[:, :n] >= dom.lo - 1e-9 * dom.scale) & (z[:, :n] <= dom.hi + 1e-9 * dom.scale), 1)
+            good = ok & (z[:, n] >= lo) & (z[:, n] <= hi) & inside
+            z, second = z[good], second[good]
+            if not len(z):
+                continue
+            P = _param_rows_at(dom, pnames, np.stack([z[:, n], second], 1)[:, :len(pnames)])
+            Jz = jax.device_get(special.jacobians(flow, jax.device_put(z[:, :n]), jax.device_put(P)))
+        ev = stability.eigenvalues(Jz)
+        kept = []
+        for i in range(len(z)):  # de-duplicate located points (few)
+            key = np.r_[z[i], second[i]] / np.r_[dom.scale, step, 1.0]
+            if any(np.max(np.abs(key - q)) < 1e-6 for q in kept):
+                continue
+            kept.append(key)
+            data = {"eigenvalues": ev[i]}
+            if kind == "H":
+                crit = ev[i][np.argmin(np.abs(ev[i].real))]
+                if abs(crit.imag) <= 1e-8 * max(stability.jacobian_scale(Jz[i]), 1e-300):
+                    continue  # a neutral saddle (real pair lambda, -lambda), not a Hopf point
+                data["frequency"] = float(abs(crit.imag))
+            params = {pnames[0]: float(z[i, n])}
+            if len(pnames) > 1:
+                params[pnames[1]] = float(second[i])
+            out.append(SpecialPoint(kind, params, {v: float(z[i, j]) for j, v in enumerate(dom.names)}, data))
+    return sorted(out, key=lambda s: (s.kind, tuple(s.params.values())))
+
+
+def _locate_rows(flow, kind, z0, P, k, b, c, scale):
+    return special.locate(flow, kind, *jax.device_put((z0, P, np.int32(k), b, c, scale)))
+
+
+# --------------------------------------------------------------------------- analyzers
+def _param_grid(model, target_pars, pars_update, resolutions):
+    if not isinstance(target_pars, Mapping) or not 1 <= len(target_pars) <= 2:
+        raise ValueError("target_pars must be a dict of one or two parameters {name: (lo, hi)}")
+    unknown = [k for k in target_pars if k not in model.flow.param_names]
+    if unknown:
+        raise ValueError(f"target_pars: {unknown} not parameter(s) of {model.name}; parameters are "
+                         f"{list(model.flow.param_names)}")
+    both = [k for k in target_pars if k in (pars_update or {})]
+    if both:
+        raise ValueError(f"{both} given both in target_pars and pars_update: a swept parameter cannot "
+                         f"also be fixed")
+    grids = []
+    for name, rng in target_pars.items():
+        lo, hi = check_range(name, rng, "target_pars")
+        step = resolutions.get(name) if isinstance(resolutions, Mapping) else resolutions
+        if step is None:
+            n = _DEFAULT_PARAM_POINTS
+        else:
+            if not (np.isscalar(step) and np.isfinite(step) and step > 0):
+                raise ValueError(f"resolutions for {name!r} must be a positive step, got {step!r}")
+            n = int(round((hi - lo) / step)) + 1
+            if n < 2:
+                raise ValueError(f"resolutions for {name!r}: step {step} is wider than ({lo}, {hi})")
+        grids.append(np.linspace(lo, hi, n))
+    budget.check(8.0 * float(np.prod([len(g) for g in grids])) * 64, "the parameter grid",
+                 "use a coarser parameter step")
+    return tuple(target_pars), grids
+
+
+class _Bifurcation:
+    _dims: tuple = ()
+
+    def __init__(self, model, target_pars: Mapping, target_vars: Mapping | None = None,
+                 fixed_vars: Mapping | None = None, pars_update: Mapping | None = None,
+                 resolutions=None, *, seeds: int | None = None, max_roots: int = 32,
+                 chunk_size: int | None = None, **brainpy_options):
+        unknown = [k for k in brainpy_options if k not in _BRAINPY_IGNORED]
+        if unknown:
+            raise TypeError(f"unexpected keyword argument(s) {unknown}")
+        model = as_ode(model)
+        if target_vars is None:
+            free = [v for v in model.variables if v not in (fixed_vars or {})]
+            missing = [v for v in free if v not in model.ranges]
+            if missing:
+                raise ValueError(f"give target_vars ranges for {missing} ({model.name} declares no "
+                                 f"typical range for them)")
+            target_vars = {v: model.ranges[v] for v in free}
+        self.pnames, self.grids = _param_grid(model, target_pars, pars_update, resolutions)
+        self.domain = domain(model, target_vars, fixed_vars=fixed_vars, params=pars_update)
+        if self._dims and self.domain.dim not in self._dims:
+            raise ValueError(f"{type(self).__name__} is for {' or '.join(map(str, self._dims))}-variable "
+                             f"systems; got {list(self.domain.names)} (use dynanalysis.Bifurcation)")
+        self.model = self.domain.model
+        step = resolutions.get(self.domain.names[0]) if isinstance(resolutions, Mapping) else resolutions
+        if self.domain.dim == 1:
+            span = self.domain.hi[0] - self.domain.lo[0]
+            if step is not None and not (np.isscalar(step) and np.isfinite(step) and step > 0):
+                raise ValueError(f"resolutions for {self.domain.names[0]!r} must be a positive step")
+            self.n_line = _DEFAULT_LINE_POINTS if step is None else int(round(span / step)) + 1
+            self.seeds = None
+        else:
+            self.n_line = 0
+            count = seeds or (256 if self.domain.dim == 2 else 64)
+            u = qmc.Halton(self.domain.dim, scramble=False).random(count + 1)[1:]
+            self.seeds = self.domain.lo + u * self.domain.scale
+        self.max_roots, self.chunk_size = max_roots, chunk_size
+        self._diagram = None
+
+    @property
+    def grid_shape(self) -> tuple:
+        return tuple(len(g) for g in self.grids)
+
+    def _param_rows(self) -> np.ndarray:
+        names = list(self.domain.flow.param_names)
+        mesh = np.meshgrid(*self.grids, indexing="ij")
+        P = np.repeat(self.domain.p[None], mesh[0].size, axis=0)
+        for name, values in zip(self.pnames, mesh):
+            P[:, names.index(name)] = values.ravel()
+        return P
+
+    def compute(self) -> BifurcationDiagram:
+        """Every equilibrium on the grid, with stability and located special points."""
+        if self._diagram is None:
+            dom = self.domain
+            eq = sweep.equilibria(dom.flow, dom.names, self._param_rows(), dom.lo, dom.hi, seeds=self.seeds,
+                                  n_line=self.n_line, max_roots=self.max_roots, chunk=self.chunk_size)
+            shape = self.grid_shape
+            eq = sweep.Equilibria(eq.names, *(a.reshape(shape + a.shape[1:]) for a in
+                                              (eq.x, eq.valid, eq.jacobians, eq.eigenvalues, eq.labels, eq.double)))
+            sp = _special_points(dom, eq, self.pnames, self.grids)
+            self._diagram = BifurcationDiagram(self.pnames, dict(zip(self.pnames, self.grids)), dom.names,
+                                               eq, sp, None, self.model, dom.params())
+        return self._diagram
+
+    def plot_bifurcation(self, ax=None, y=None, **kw):
+        show, kw = _flags(kw)
+        diagram = self.compute()
+        diagram.plot(ax=ax, y=y, **kw)
+        _show(show)
+        return diagram
+
+
+class Bifurcation1D(_Bifurcation):
+    """Equilibria of a one-variable system over one or two parameters (BrainPy's arguments:
+    ``target_pars={"I": (lo, hi)}``, ``target_vars={"x": (lo, hi)}``, ``resolutions`` a step or
+    ``{name: step}`` for parameters and the variable)."""
+
+    _dims = (1,)
+
+
+class Bifurcation2D(_Bifurcation):
+    """Equilibria (and limit cycles by simulation) of a two-variable system over one or two
+    parameters."""
+
+    _dims = (2,)
+
+    def limit_cycles(self, duration: float, *, initials: Mapping | None = None, dt: float | None = None,
+                     transient: float | None = None, offset: float = 1e-3) -> CycleEnvelope:
+        """One batched simulation from near every unstable equilibrium at every grid value (and
+        from ``initials``, ``{variable: values}``), cycles measured after the transient."""
+        diagram = self.compute()
+        eq, dom = diagram.equilibria, self.domain
+        G = int(np.prod(self.grid_shape))
+        unstable = (eq.valid & (eq.n_unstable > 0)).reshape(G, -1)
+        K = max(int(unstable.sum(axis=1).max()), 0)
+        starts = []
+        if K:
+            order = np.argsort(~unstable, axis=1, kind="stable")[:, :K]
+            xs = np.take_along_axis(eq.x.reshape(G, -1, dom.dim), order[..., None], axis=1)
+            ok = np.take_along_axis(unstable, order, axis=1)
+            # nudge off the equilibrium; unused slots start at the box centre (harmless)
+            x0 = np.where(ok[..., None], xs + offset * dom.scale, 0.5 * (dom.lo + dom.hi))
+            starts.append(x0)
+        if initials:
+            extra = np.stack([np.broadcast_to(np.asarray(initials[n], float), np.shape(next(iter(initials.values()))))
+                              for n in dom.names], -1).reshape(-1, dom.dim)
+            starts.append(np.broadcast_to(extra[None], (G,) + extra.shape))
+        if not starts:
+            env = CycleEnvelope(np.zeros(self.grid_shape, bool), np.full(self.grid_shape, np.nan),
+                                {n: np.full(self.grid_shape, np.nan) for n in dom.names},
+                                {n: np.full(self.grid_shape, np.nan) for n in dom.names})
+            self._diagram = dataclasses.replace(diagram, cycles=env)
+            return env
+        x0 = np.concatenate(starts, axis=1)  # (G, K', n)
+        Kp = x0.shape[1]
+        params = self._param_rows()
+        names = list(dom.flow.param_names)
+        batch_params = {p: np.repeat(params[:, names.index(p)], Kp) for p in self.pnames}
+        dt = duration / 20000 if dt is None else dt
+        every = max(1, int(round(duration / dt)) // 4000)
+        tr = simulate(self.model, {n: x0[..., i].ravel() for i, n in enumerate(dom.names)}, duration,
+                      dt=dt, params=batch_params, record_every=every)
+        rec = np.stack([tr.states[n] for n in dom.names], axis=-1)  # (G*K', T, n)
+        transient = 0.5 * duration if transient is None else transient
+        period, _, _, _ = cycles.detect(tr.t, rec, 0, transient)
+        keep = tr.t >= tr.t[0] + transient
+        found = np.isfinite(period).reshape(G, Kp)
+        mx = np.where(found[..., None], rec[:, keep].max(axis=1).reshape(G, Kp, -1), -np.inf).max(axis=1)
+        mn = np.where(found[..., None], rec[:, keep].min(axis=1).reshape(G, Kp, -1), np.inf).min(axis=1)
+        any_found = found.any(axis=1)
+        per = np.where(found, period.reshape(G, Kp), np.nan)
+        per = np.where(any_found, np.nanmax(np.where(found, per, -np.inf), axis=1), np.nan)
+        shape = self.grid_shape
+        env = CycleEnvelope(any_found.reshape(shape), per.reshape(shape),
+                            {n: np.where(any_found, mn[:, i], np.nan).reshape(shape) for i, n in enumerate(dom.names)},
+                            {n: np.where(any_found, mx[:, i], np.nan).reshape(shape) for i, n in enumerate(dom.names)})
+        self._diagram = dataclasses.replace(diagram, cycles=env)
+        return env
+
+    def plot_limit_cycle_by_sim(self, duration: float, ax=None, y=None, **kw):
+        show, kw = _flags(kw)
+        options = {k: kw.pop(k) for k in ("initials", "dt", "transient") if k in kw}
+        self.limit_cycles(duration, **options)
+        from .plotting import plot_cycle_envelope
+        plot_cycle_envelope(self._diagram, ax=ax, y=y, **kw)
+        _show(show)
+        return self._diagram
+
+
+class Bifurcation(_Bifurcation):
+    """All-equilibria sweep for a model of any dimension:
+    ``Bifurcation(HodgkinHuxley(), {"I": (0, 200)}).compute()``.  The search box is
+    ``target_vars`` or the model's declared typical ranges; ``seeds`` Halton points in it."""
+
+    def __init__(self, model, target_pars: Mapping, pars_update: Mapping | None = None,
+                 resolutions=None, target_vars: Mapping | None = None, **kw):
+        super().__init__(model, target_pars, target_vars, kw.pop("fixed_vars", None), pars_update,
+                         resolutions, **kw)
+
+    def compute(self, method: str = "sweep") -> BifurcationDiagram:
+        if method != "sweep":
+            raise ValueError(f"method must be 'sweep' (continuation is not available yet), got {method!r}")
+        return super().compute()

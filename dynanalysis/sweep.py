@@ -1,0 +1,141 @@
+"""All equilibria at every point of a parameter grid, as one compiled, vmapped computation.
+
+The grid is processed in chunks of a fixed size (the last one padded), so the whole sweep is one
+compiled program whatever the grid size, and memory stays bounded: the chunk size follows from
+the memory budget unless given.  Inside a chunk everything stays on the device: per parameter
+value, the roots are found (1-D: brackets + tangencies on a grid of the variable; n-D: damped
+Newton from fixed seeds), de-duplicated and compacted to ``max_roots`` slots, sorted by the first
+variable.  Only the compact result comes back to the host.
+"""
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from functools import partial
+
+import numpy as np
+import jax
+import jax.numpy as jnp
+
+from . import budget, stability
+from .fixedpoints import BOX_MARGIN, DEDUP_TOL
+from .roots import newton, roots_1d
+
+CHUNK_BUDGET_FRACTION = 1 / 16  # of budget.MEMORY_BUDGET, for one chunk's working arrays
+
+
+@dataclasses.dataclass(frozen=True)
+class Equilibria:
+    """Equilibria on a parameter grid, padded: ``x[..., r, :]`` is root r at each grid point
+    (NaN where ``valid`` is False), sorted by the first variable."""
+
+    names: tuple            # variables
+    x: np.ndarray           # grid_shape + (R, n)
+    valid: np.ndarray       # grid_shape + (R,)
+    jacobians: np.ndarray   # grid_shape + (R, n, n)
+    eigenvalues: np.ndarray  # grid_shape + (R, n)
+    labels: np.ndarray      # grid_shape + (R,), "" where invalid
+    double: np.ndarray      # grid_shape + (R,): found as a tangency (1-D only)
+
+    @property
+    def counts(self) -> np.ndarray:
+        return self.valid.sum(axis=-1)
+
+    @property
+    def stable(self) -> np.ndarray:
+        return self.valid & (np.max(self.eigenvalues.real, axis=-1) < 0) & ~self.double
+
+    @property
+    def n_unstable(self) -> np.ndarray:
+        tol = stability.RTOL * stability.jacobian_scale(self.jacobians)
+        return np.sum(self.eigenvalues.real > tol[..., None], axis=-1)
+
+
+def _compact(x, keep, J, extra, R):
+    """Kept roots first (sorted by the first variable), cut to R slots."""
+    key = jnp.where(keep, x[:, 0], jnp.inf)
+    order = jnp.argsort(key)[:R]
+    return x[order], keep[order], J[order], extra[order], jnp.sum(keep)
+
+
+@partial(jax.jit, static_argnames=("flow", "n", "R"))
+def _line_chunk(flow, P, lo, hi, n, R):
+    """1-D: roots on an n-point grid of the variable, for every parameter row of P."""
+    def one(p):
+        f = lambda y: flow.rhs(y[None], p)[0]  # noqa: E731
+        x, valid, double = roots_1d(f, lo, hi, n)
+        x = x[:, None]
+        s = jnp.argsort(jnp.where(valid, x[:, 0], jnp.inf))
+        x, valid, double = x[s], valid[s], double[s]
+        dup = jnp.concatenate([jnp.zeros(1, bool),
+                               valid[:-1] & (jnp.abs(x[1:, 0] - x[:-1, 0]) <= DEDUP_TOL * (hi - lo))])
+        J = jax.vmap(jax.jacfwd(lambda y: flow.rhs(y, p)))(x)
+        return _compact(x, valid & ~dup, J, double, R)
+
+    return jax.vmap(one)(P)
+
+
+@partial(jax.jit, static_argnames=("flow", "R"))
+def _newton_chunk(flow, P, seeds, lo, hi, R):
+    """n-D: Newton from every seed, in-box, de-duplicated by scaled distance, for every row of P."""
+    scale = hi - lo
+    S = seeds.shape[0]
+
+    def one(p):
+        x, ok, _, J = jax.vmap(lambda s: newton(lambda y: flow.rhs(y, p), s, scale))(seeds)
+        good = ok & jnp.all((x >= lo - BOX_MARGIN * scale) & (x <= hi + BOX_MARGIN * scale), axis=1)
+        z = x / scale
+        close = jnp.max(jnp.abs(z[:, None, :] - z[None, :, :]), axis=-1) <= DEDUP_TOL
+        earlier = jnp.arange(S)[None, :] < jnp.arange(S)[:, None]
+        dup = jnp.any(close & earlier & good[None, :], axis=1)
+        return _compact(x, good & ~dup, J, jnp.zeros(S, bool), R)
+
+    return jax.vmap(one)(P)
+
+
+def chunk_size(bytes_per_point: float, n_points: int, chunk: int | None) -> int:
+    if chunk is not None:
+        if int(chunk) != chunk or chunk < 1:
+            raise ValueError(f"chunk_size must be a positive integer, got {chunk!r}")
+        return int(min(chunk, n_points))
+    fit = int(budget.MEMORY_BUDGET * CHUNK_BUDGET_FRACTION // max(bytes_per_point, 1.0))
+    if fit < 1:
+        budget.check(bytes_per_point, "one parameter value of the sweep", "use a coarser variable grid or fewer seeds")
+    return max(1, min(fit, n_points))
+
+
+def equilibria(flow, names, P: np.ndarray, lo, hi, *, seeds=None, n_line: int = 0,
+               max_roots: int = 32, chunk: int | None = None) -> Equilibria:
+    """All equilibria for every parameter row of ``P`` (shape (G, m)); see the module doc.
+
+    One variable: ``n_line`` grid points on [lo, hi].  Several: Newton from ``seeds`` (S, n).
+    """
+    G = P.shape[0]
+    n = len(lo)
+    if n == 1 and n_line:
+        per_point = 8.0 * (4 * n_line) * 8
+        run = lambda Pc: _line_chunk(flow, Pc, lo[0], hi[0], n_line, max_roots)  # noqa: E731
+    else:
+        S = len(seeds)
+        per_point = 8.0 * (S * S * n + S * (n * n + 6 * n) * 14)
+        run = lambda Pc: _newton_chunk(flow, Pc, jseeds, jlo, jhi, max_roots)  # noqa: E731
+    C = chunk_size(per_point, G, chunk)
+    n_chunks = -(-G // C)
+    padded = np.concatenate([P, np.repeat(P[-1:], n_chunks * C - G, axis=0)])
+    with jax.enable_x64(True):
+        if not (n == 1 and n_line):
+            jseeds, jlo, jhi = jax.device_put((np.asarray(seeds, float), np.asarray(lo, float), np.asarray(hi, float)))
+        # dispatch every chunk (same shape: one compiled program), then fetch all results
+        outs = jax.device_get([run(jax.device_put(padded[i * C:(i + 1) * C])) for i in range(n_chunks)])
+    x, valid, J, extra, count = (np.concatenate(a)[:G] for a in zip(*outs))
+    if np.any(count > max_roots):
+        warnings.warn(f"up to {int(count.max())} equilibria at one parameter value; only {max_roots} "
+                      f"kept (raise max_roots)", RuntimeWarning, stacklevel=3)
+    x = np.where(valid[..., None], x, np.nan)
+    J = np.where(valid[..., None, None], J, np.nan)
+    ev = stability.eigenvalues(np.nan_to_num(J))
+    ev = np.where(valid[..., None], ev, np.nan)
+    lab = stability.labels(np.nan_to_num(ev), stability.jacobian_scale(np.nan_to_num(J)))
+    double = extra.astype(bool) & valid
+    lab = np.where(double, "saddle-node", np.where(valid, lab, "")).astype(object)
+    return Equilibria(tuple(names), x, valid, J, ev, lab, double)
