@@ -11,8 +11,10 @@ from .nullclines import Nullclines
 from .fields import VectorField, LineField
 from .cycles import LimitCycle, limit_cycle
 from .phaseplane import PhasePlane1D, PhasePlane2D
+from .bifurcation import Bifurcation, Bifurcation1D, Bifurcation2D, BifurcationDiagram, SpecialPoint
 
 __version__ = "0.1.0"
 __all__ = ["math", "ODE", "Flow", "ode", "as_ode", "simulate", "Trajectory", "fixed_points",
            "FixedPoints", "Nullclines", "VectorField", "LineField", "limit_cycle", "LimitCycle",
-           "PhasePlane1D", "PhasePlane2D"]
+           "PhasePlane1D", "PhasePlane2D", "Bifurcation", "Bifurcation1D", "Bifurcation2D",
+           "BifurcationDiagram", "SpecialPoint"]

@@ -4,9 +4,11 @@ Every equilibrium at every grid value of one or two parameters (:mod:`.sweep`: o
 vmapped, chunked computation), its stability, and the special points between grid values,
 located exactly (:mod:`.special`):
 
-* fold (LP): where the number of equilibria changes, started from the two roots that meet;
+* fold (LP): where the number of equilibria changes, started from the two roots that meet; a
+  solution that is a branch point (BP, e.g. the pitchfork of a symmetric system) is labelled so;
 * Hopf (H): where a branch's number of unstable eigenvalues changes by two through a complex
-  pair (a neutral saddle, a real pair, is rejected).
+  pair, by regula falsi on the bordered bialternate test function within that grid interval (a
+  neutral saddle, a real pair, is rejected).
 
 With two parameters the located points, one per grid line of the second parameter, trace the fold
 and Hopf curves in the parameter plane.  Limit cycles are measured by one batched simulation
@@ -34,7 +36,8 @@ _DEFAULT_LINE_POINTS = 401
 
 @dataclasses.dataclass(frozen=True)
 class SpecialPoint:
-    """A located bifurcation: ``kind`` ("LP" fold, "H" Hopf), the parameter values and state there,
+    """A located bifurcation: ``kind`` ("LP" fold, "BP" branch point, "H" Hopf), the parameter
+    values and state there,
     and ``data`` (eigenvalues; for Hopf points the ``frequency``)."""
 
     kind: str
@@ -108,14 +111,14 @@ def _fold_starts(eq, pvals):
     return out
 
 
-def _hopf_starts(eq, pvals):
-    """Starts for Hopf points: a root keeps its rank but gains or loses two unstable directions
-    through a complex pair."""
+def _hopf_brackets(eq, pvals):
+    """Grid intervals where a root keeps its rank but gains or loses two unstable directions
+    through a complex pair: (x at both ends, index of the left end, J at the left end)."""
     nu = np.where(eq.valid, eq.n_unstable, -10)
     same = (eq.counts[:-1] == eq.counts[1:])[..., None] & eq.valid[:-1] & eq.valid[1:]
     complex_pair = np.any(np.abs(eq.eigenvalues.imag) > 0, axis=-1)
     jump = same & (np.abs(nu[:-1] - nu[1:]) == 2) & complex_pair[:-1]
-    return [(eq.x[tuple(idx)], pvals[idx[0]], tuple(idx[:-1]), eq.jacobians[tuple(idx)])
+    return [(eq.x[tuple(idx)], eq.x[(idx[0] + 1, *idx[1:])], tuple(idx[:-1]), eq.jacobians[tuple(idx)])
             for idx in np.argwhere(jump)]
 
 
@@ -129,29 +132,38 @@ def _param_rows_at(dom, pnames, values):
 
 
 def _special_points(dom, eq, pnames, grids):
-    """Fold and Hopf points along the first parameter (for every value of the second), each
-    solved from its start by one batched Newton call on the minimally augmented system."""
+    """Fold, branch and Hopf points along the first parameter (for every value of the second):
+    folds by Newton on the minimally augmented system from the two roots that meet, Hopf points
+    by regula falsi on the bordered bialternate test function within their grid interval."""
     pvals = grids[0]
     step = abs(pvals[1] - pvals[0]) if len(pvals) > 1 else 1.0
     flow, n = dom.flow, dom.dim
     k = list(flow.param_names).index(pnames[0])
     out = []
-    for kind, starts in (("LP", _fold_starts(eq, pvals)), ("H", _hopf_starts(eq, pvals) if n > 1 else [])):
+    for kind, starts in (("LP", _fold_starts(eq, pvals)), ("H", _hopf_brackets(eq, pvals) if n > 1 else [])):
         if not starts:
             continue
-        X, pv, where, J = (np.array(a) for a in zip(*starts))
-        where = np.asarray(where).reshape(len(starts), -1)
-        second = grids[1][where[:, 1]] if len(pnames) > 1 else np.zeros(len(starts))
+        B = len(starts)
+        pad = lambda a: np.concatenate([a, np.repeat(a[:1], bucket(B) - B, 0)])  # noqa: E731
+        where = np.array([w for *_, w, _ in starts]).reshape(B, -1)
+        J = np.array([j for *_, j in starts])
+        second = grids[1][where[:, 1]] if len(pnames) > 1 else np.zeros(B)
         with jax.enable_x64(True):
             b, c = special.borders_batch(jax.device_get(special.bifurcation_matrices(jax.device_put(J), kind)))
-            B = len(starts)
-            pad = lambda a: np.concatenate([a, np.repeat(a[:1], bucket(B) - B, 0)])  # noqa: E731
-            base = _param_rows_at(dom, pnames, np.stack([pv, second], 1)[:, :len(pnames)])
-            # one parameter row per start (the second parameter differs from line to line)
-            z0 = np.concatenate([X, pv[:, None]], axis=1)
-            z, ok, _ = jax.device_get(_locate_rows(flow, kind, pad(z0), pad(base), k, pad(b), pad(c),
-                                                   np.r_[dom.scale, 100.0 * step]))
-            z, ok = z[:B], ok[:B]
+            if kind == "LP":
+                X, pv = np.array([s[0] for s in starts]), np.array([s[1] for s in starts])
+                base = _param_rows_at(dom, pnames, np.stack([pv, second], 1)[:, :len(pnames)])
+                args = jax.device_put((pad(np.concatenate([X, pv[:, None]], axis=1)), pad(base), np.int32(k),
+                                       pad(b), pad(c), np.r_[dom.scale, 100.0 * step]))
+                z, ok, _ = (a[:B] for a in jax.device_get(special.locate(flow, kind, *args)))
+            else:
+                X0, X1 = np.array([s[0] for s in starts]), np.array([s[1] for s in starts])
+                a0, a1 = pvals[where[:, 0]], pvals[where[:, 0] + 1]
+                base = _param_rows_at(dom, pnames, np.stack([a0, second], 1)[:, :len(pnames)])
+                args = jax.device_put((pad(X0), pad(X1), pad(base), np.int32(k), pad(a0), pad(a1),
+                                       pad(b), pad(c), dom.scale))
+                x, alpha, ok = (a[:B] for a in jax.device_get(special.locate_crossing(flow, kind, *args)))
+                z = np.concatenate([x, alpha[:, None]], axis=1)
             lo = pvals[where[:, 0]] - step
             hi = pvals[np.minimum(where[:, 0] + 1, len(pvals) - 1)] + step
             inside = np.all((z[:, :n] >= dom.lo - 1e-9 * dom.scale) & (z[:, :n] <= dom.hi + 1e-9 * dom.scale), 1)
@@ -160,12 +172,19 @@ def _special_points(dom, eq, pnames, grids):
             if not len(z):
                 continue
             P = _param_rows_at(dom, pnames, np.stack([z[:, n], second], 1)[:, :len(pnames)])
-            Jz = jax.device_get(special.jacobians(flow, jax.device_put(z[:, :n]), jax.device_put(P)))
+            Xz, Pz = jax.device_put((z[:, :n], P))
+            Jz, fp = jax.device_get((special.jacobians(flow, Xz, Pz),
+                                     special.parameter_derivatives(flow, Xz, Pz, np.int32(k))))
         ev = stability.eigenvalues(Jz)
+        names = np.full(len(z), kind, dtype=object)
+        if kind == "LP":
+            names[special.is_branch_point(Jz, fp)] = "BP"
         kept = []
         for i in range(len(z)):  # de-duplicate located points (few)
+            # a branch point is a singular solution of the fold system: located less sharply
             key = np.r_[z[i], second[i]] / np.r_[dom.scale, step, 1.0]
-            if any(np.max(np.abs(key - q)) < 1e-6 for q in kept):
+            tol = 1e-4 if names[i] == "BP" else 1e-6
+            if any(np.max(np.abs(key - q)) < tol for q in kept):
                 continue
             kept.append(key)
             data = {"eigenvalues": ev[i]}
@@ -177,12 +196,8 @@ def _special_points(dom, eq, pnames, grids):
             params = {pnames[0]: float(z[i, n])}
             if len(pnames) > 1:
                 params[pnames[1]] = float(second[i])
-            out.append(SpecialPoint(kind, params, {v: float(z[i, j]) for j, v in enumerate(dom.names)}, data))
+            out.append(SpecialPoint(str(names[i]), params, {v: float(z[i, j]) for j, v in enumerate(dom.names)}, data))
     return sorted(out, key=lambda s: (s.kind, tuple(s.params.values())))
-
-
-def _locate_rows(flow, kind, z0, P, k, b, c, scale):
-    return special.locate(flow, kind, *jax.device_put((z0, P, np.int32(k), b, c, scale)))
 
 
 # --------------------------------------------------------------------------- analyzers
@@ -197,7 +212,7 @@ def _param_grid(model, target_pars, pars_update, resolutions):
     if both:
         raise ValueError(f"{both} given both in target_pars and pars_update: a swept parameter cannot "
                          f"also be fixed")
-    grids = []
+    sizes = []
     for name, rng in target_pars.items():
         lo, hi = check_range(name, rng, "target_pars")
         step = resolutions.get(name) if isinstance(resolutions, Mapping) else resolutions
@@ -209,10 +224,10 @@ def _param_grid(model, target_pars, pars_update, resolutions):
             n = int(round((hi - lo) / step)) + 1
             if n < 2:
                 raise ValueError(f"resolutions for {name!r}: step {step} is wider than ({lo}, {hi})")
-        grids.append(np.linspace(lo, hi, n))
-    budget.check(8.0 * float(np.prod([len(g) for g in grids])) * 64, "the parameter grid",
+        sizes.append((lo, hi, n))
+    budget.check(8.0 * float(np.prod([n for *_, n in sizes])) * 64, "the parameter grid",
                  "use a coarser parameter step")
-    return tuple(target_pars), grids
+    return tuple(target_pars), [np.linspace(lo, hi, n) for lo, hi, n in sizes]
 
 
 class _Bifurcation:

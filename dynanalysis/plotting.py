@@ -213,6 +213,7 @@ def plot_limit_cycle(lc, ax=None, x=None, y=None, color="tab:green", lw=2.5, **k
 
 SPECIAL_STYLE = {"LP": dict(marker="s", color="tab:red"), "H": dict(marker="D", color="tab:green"),
                  "BP": dict(marker="^", color="tab:purple")}
+SPECIAL_NAMES = {"LP": "fold (LP)", "H": "Hopf (H)", "BP": "branch point (BP)"}
 
 
 def _branch_lines(eq, y_index):
@@ -248,12 +249,11 @@ def plot_bifurcation(diagram, ax=None, y=None, legend=True):
     model = diagram.model
     if len(diagram.parameters) == 2:
         p1, p2 = diagram.parameters
-        for kind in ("LP", "H"):
+        for kind in ("LP", "BP", "H"):
             pts = sorted(diagram.points(kind), key=lambda s: (s.params[p2], s.params[p1]))
             if pts:
                 ax.plot([s.params[p1] for s in pts], [s.params[p2] for s in pts], linestyle="none",
-                        markersize=3, label={"LP": "fold (LP) points", "H": "Hopf (H) points"}[kind],
-                        **SPECIAL_STYLE[kind])
+                        markersize=3, label=SPECIAL_NAMES[kind] + " points", **SPECIAL_STYLE[kind])
         ax.set_xlabel(label(model, p1))
         ax.set_ylabel(label(model, p2))
         if legend:
@@ -272,11 +272,11 @@ def plot_bifurcation(diagram, ax=None, y=None, legend=True):
         un[~same] = np.nan
         ax.plot(p, st, color="k", lw=2, label="stable" if r == 0 else None)
         ax.plot(p, un, color="k", lw=1.2, ls="--", label="unstable" if r == 0 else None)
-    for kind in ("LP", "H"):
+    for kind in ("LP", "BP", "H"):
         pts = diagram.points(kind)
         for j, s in enumerate(pts):
             ax.plot(s.params[pname], s.state[y], linestyle="none", markersize=7, zorder=6,
-                    label={"LP": "fold (LP)", "H": "Hopf (H)"}[kind] if j == 0 else None, **SPECIAL_STYLE[kind])
+                    label=SPECIAL_NAMES[kind] if j == 0 else None, **SPECIAL_STYLE[kind])
             ax.annotate(kind, (s.params[pname], s.state[y]), textcoords="offset points", xytext=(5, 5),
                         fontsize="small", color=SPECIAL_STYLE[kind]["color"])
     if diagram.cycles is not None:

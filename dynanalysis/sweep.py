@@ -114,17 +114,17 @@ def equilibria(flow, names, P: np.ndarray, lo, hi, *, seeds=None, n_line: int = 
     n = len(lo)
     if n == 1 and n_line:
         per_point = 8.0 * (4 * n_line) * 8
-        run = lambda Pc: _line_chunk(flow, Pc, lo[0], hi[0], n_line, max_roots)  # noqa: E731
+        run = lambda Pc: _line_chunk(flow, Pc, jlo[0], jhi[0], n_line, max_roots)  # noqa: E731
     else:
         S = len(seeds)
         per_point = 8.0 * (S * S * n + S * (n * n + 6 * n) * 14)
         run = lambda Pc: _newton_chunk(flow, Pc, jseeds, jlo, jhi, max_roots)  # noqa: E731
+    seeds = np.zeros((1, n)) if seeds is None else np.asarray(seeds, float)
     C = chunk_size(per_point, G, chunk)
     n_chunks = -(-G // C)
     padded = np.concatenate([P, np.repeat(P[-1:], n_chunks * C - G, axis=0)])
     with jax.enable_x64(True):
-        if not (n == 1 and n_line):
-            jseeds, jlo, jhi = jax.device_put((np.asarray(seeds, float), np.asarray(lo, float), np.asarray(hi, float)))
+        jseeds, jlo, jhi = jax.device_put((seeds, np.asarray(lo, float), np.asarray(hi, float)))
         # dispatch every chunk (same shape: one compiled program), then fetch all results
         outs = jax.device_get([run(jax.device_put(padded[i * C:(i + 1) * C])) for i in range(n_chunks)])
     x, valid, J, extra, count = (np.concatenate(a)[:G] for a in zip(*outs))

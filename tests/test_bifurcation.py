@@ -1,0 +1,177 @@
+"""Bifurcation sweeps: folds, branch points and Hopf points against closed forms and SciPy."""
+import numpy as np
+import pytest
+import jax
+from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
+
+import dynanalysis as da
+from dynanalysis import math as dm
+
+sine = da.ode(lambda x, I=0.0: dm.sin(x) + I, name="sine")
+cusp = da.ode(lambda x, mu=0.0, lam=0.0: mu + lam * x - x**3, name="cusp")
+
+
+def test_sine_folds_exact_although_the_grid_is_coarse():
+    d = da.Bifurcation1D(sine, {"I": (-1.5, 1.5)}, {"x": (-10, 10)},
+                         resolutions={"I": 0.005, "x": 0.05}).compute()
+    lp = d.points("LP")
+    assert len(lp) == 6 and not d.points("BP")
+    for s in lp:
+        assert abs(abs(s.params["I"]) - 1.0) < 1e-9
+        # at I = +1 the folds sit at x = -pi/2 mod 2 pi, at I = -1 at +pi/2 mod 2 pi
+        target = -np.sign(s.params["I"]) * np.pi / 2
+        assert abs(np.mod(s.state["x"] - target + np.pi, 2 * np.pi) - np.pi) < 1e-6
+    # every grid value: the equilibria are the roots of sin x = -I (independent: arcsin)
+    I = d.grid["I"]
+    for j in (150, 200, 300, 450):  # |I| < 1: 6 or 7 simple roots
+        roots = np.sort(np.concatenate([np.arcsin(-I[j]) + 2 * np.pi * np.arange(-2, 3),
+                                        np.pi - np.arcsin(-I[j]) + 2 * np.pi * np.arange(-2, 3)]))
+        roots = roots[(roots >= -10) & (roots <= 10)]
+        got = d.equilibria.x[j, d.equilibria.valid[j], 0]
+        np.testing.assert_allclose(got, roots, atol=1e-10)
+
+
+def test_cusp_fold_curves():
+    d = da.Bifurcation1D(cusp, {"lam": (0.05, 2.0), "mu": (-1.5, 1.5)}, {"x": (-2, 2)},
+                         resolutions={"lam": 0.05, "mu": 0.05, "x": 0.02}).compute()
+    lp = d.points("LP")
+    assert len(lp) > 40
+    for s in lp:
+        assert abs(27 * s.params["mu"] ** 2 - 4 * s.params["lam"] ** 3) < 1e-8
+        assert abs(s.state["x"] ** 2 - s.params["lam"] / 3) < 1e-8  # f_x = lam - 3 x^2 = 0
+
+
+def fhn_field(V, w, I):
+    return [V - V**3 / 3 - w + I, (V + 0.7 - 0.8 * w) / 12.5]
+
+
+@pytest.fixture(scope="module")
+def fhn_sweep():
+    from dynanalysis.models import FitzHughNagumo
+    b = da.Bifurcation2D(FitzHughNagumo(), {"I": (0.0, 1.6)}, {"V": (-3, 3), "w": (-3, 3)},
+                         resolutions={"I": 0.01})
+    b.limit_cycles(400.0)
+    return b.compute()
+
+
+def test_fhn_hopf_points_at_closed_form(fhn_sweep):
+    h = fhn_sweep.points("H")
+    assert [round(s.params["I"], 6) for s in h] == [0.331281, 1.418719]
+    np.testing.assert_allclose([s.params["I"] for s in h], [0.331281337454746, 1.41871866254525], atol=1e-8)
+    np.testing.assert_allclose([s.state["V"] for s in h], [-0.967470929795826, 0.967470929795826], atol=1e-7)
+    np.testing.assert_allclose([s.data["frequency"] for s in h], 0.275506805723561, rtol=1e-7)
+    # stability changes exactly there on the grid
+    I, st = fhn_sweep.grid["I"], fhn_sweep.equilibria.stable[:, 0]
+    assert np.all(st[(I < 0.3312) | (I > 1.4188)]) and not np.any(st[(I > 0.3314) & (I < 1.4186)])
+
+
+def _scipy_cycle(I):
+    """Independent: integrate long from two starts; return the period of the attractor or None."""
+    ev = lambda t, y: y[0]  # noqa: E731
+    ev.direction = 1
+    sol = solve_ivp(lambda t, y: fhn_field(*y, I), (0, 1500), [2.0, 0.0], rtol=1e-10, atol=1e-12,
+                    events=ev)
+    times = sol.t_events[0]
+    return np.diff(times)[-1] if len(times) > 5 and times[-1] > 1200 else None
+
+
+@pytest.mark.parametrize("I", [0.1, 0.5, 1.0, 1.55])
+def test_fhn_cycle_envelope_where_scipy_finds_cycles(fhn_sweep, I):
+    j = int(np.argmin(np.abs(fhn_sweep.grid["I"] - I)))
+    ref = _scipy_cycle(fhn_sweep.grid["I"][j])
+    env = fhn_sweep.cycles
+    assert bool(env.found[j]) == (ref is not None)
+    if ref is not None:
+        assert env.period[j] == pytest.approx(ref, rel=2e-3)  # by simulation: records every 0.1
+        assert env.maximum["V"][j] > 1.5 and env.minimum["V"][j] < -1.5
+
+
+def _ww_symmetric_antisymmetric(mu, s_bracket):
+    """Wong–Wang at c = 0 written in the test: the symmetric equilibrium s1 = s2 = s in the given
+    bracket (brentq) and the eigenvalue of the antisymmetric mode there."""
+    g, tau, a, b, d = 0.641, 0.1, 270.0, 108.0, 0.154
+    JE, JI, I0, JA = 0.2609, 0.0497, 0.3255, 0.00052
+    r = lambda x: (a * x - b) / (1 - np.exp(-d * (a * x - b)))  # noqa: E731
+    dr = lambda x, h=1e-7: (r(x + h) - r(x - h)) / (2 * h)  # noqa: E731
+    x = lambda s: (JE - JI) * s + I0 + JA * mu  # noqa: E731
+    s = brentq(lambda s: -s / tau + (1 - s) * g * r(x(s)), *s_bracket, xtol=1e-15)
+    return -1 / tau - g * r(x(s)) + (1 - s) * g * dr(x(s)) * (JE + JI)
+
+
+def test_decision_model_branch_points_where_scipy_says():
+    from dynanalysis.models import WongWang
+    d = da.Bifurcation2D(WongWang(), {"mu": (0, 60)}, {"s1": (0, 1), "s2": (0, 1)},
+                         pars_update={"c": 0.0}, resolutions={"mu": 0.5}).compute()
+    # independent: the antisymmetric eigenvalue vanishes on the symmetric branch
+    mu1 = brentq(lambda m: _ww_symmetric_antisymmetric(m, (0.05, 0.25)), 5, 15, xtol=1e-12)
+    mu2 = brentq(lambda m: _ww_symmetric_antisymmetric(m, (0.4, 0.7)), 35, 50, xtol=1e-12)
+    bp = d.points("BP")
+    np.testing.assert_allclose([s.params["mu"] for s in bp], [mu1, mu2], atol=1e-6)
+    mu, counts = d.grid["mu"], d.equilibria.counts
+    changes = mu[np.flatnonzero(counts[1:] != counts[:-1])]
+    assert len(changes) == 2 and np.all(np.abs(changes + 0.25 - np.array([mu1, mu2])) <= 0.25)
+    assert counts[0] == 5 and counts[-1] == 5 and counts[len(mu) // 2] == 3
+
+
+def test_hodgkin_huxley_sweep():
+    from dynanalysis.models import HodgkinHuxley
+    d = da.Bifurcation(HodgkinHuxley(), {"I": (0, 200)}, resolutions={"I": 0.1}).compute()
+    eq = d.equilibria
+    assert np.all(eq.counts == 1)
+    I, st = d.grid["I"], eq.stable[:, 0]
+    lost = I[np.flatnonzero(st[:-1] & ~st[1:])]
+    regained = I[np.flatnonzero(~st[:-1] & st[1:])]
+    assert len(lost) == 1 and 9.7 <= lost[0] < 9.9
+    assert len(regained) == 1 and 154 <= regained[0] < 155
+    h = d.points("H")
+    np.testing.assert_allclose([s.params["I"] for s in h], [9.78, 154.5], atol=0.03)
+
+
+def test_one_compile_for_the_grid_and_chunking_does_not_change_results():
+    traces = []
+
+    def field(x, mu=0.0, lam=1.0):
+        traces.append(1)
+        return mu + lam * x - x**3
+
+    m = da.ode(field, name="counted")
+    base = len(traces)
+    args = (m, {"mu": (-1, 1)}, {"x": (-2, 2)})
+    a = da.Bifurcation1D(*args, resolutions={"mu": 0.01, "x": 0.05}, chunk_size=64).compute()
+    after_first = len(traces)
+    b = da.Bifurcation1D(*args, resolutions={"mu": 0.01, "x": 0.05}, chunk_size=64,
+                         pars_update={"lam": 1.2}).compute()
+    assert len(traces) == after_first  # new parameter values: no new trace of the sweep
+    c = da.Bifurcation1D(*args, resolutions={"mu": 0.01, "x": 0.05}, chunk_size=37).compute()
+    np.testing.assert_array_equal(a.equilibria.valid, c.equilibria.valid)
+    np.testing.assert_array_equal(np.nan_to_num(a.equilibria.x), np.nan_to_num(c.equilibria.x))
+    assert [s.params for s in a.special_points] == [s.params for s in c.special_points]
+    assert not np.array_equal(np.nan_to_num(a.equilibria.x), np.nan_to_num(b.equilibria.x))
+    assert after_first > base
+
+
+def test_sweep_runs_without_host_transfers():
+    from dynanalysis import sweep
+    _, p0 = cusp.flat_params()
+    P = np.repeat(p0[None], 50, 0)
+    P[:, 0] = np.linspace(-1, 1, 50)
+    sweep.equilibria(cusp.flow, ("x",), P, np.array([-2.0]), np.array([2.0]), n_line=101)
+    with jax.transfer_guard("disallow"):
+        eq = sweep.equilibria(cusp.flow, ("x",), P + 0.01, np.array([-2.0]), np.array([2.0]), n_line=101)
+    assert eq.x.shape[0] == 50
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(target_pars={"J": (0, 1)}), "'J'"),
+    (dict(target_pars={"mu": (0, 1)}, pars_update={"mu": 0.5}), "both"),
+    (dict(target_pars={"mu": (1, 0)}), "reversed"),
+    (dict(target_pars={"mu": (0, 1)}, resolutions={"mu": 1e-12}), "memory budget"),
+    (dict(target_pars={"mu": (0, 1)}, target_vars={"y": (0, 1)}), "'y'"),
+    (dict(target_pars={"mu": (0, 1), "lam": (0, 1), "x": (0, 1)}), "one or two"),
+])
+def test_bifurcation_bad_input(kwargs, match):
+    args = dict(target_vars={"x": (-2, 2)})
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        da.Bifurcation1D(cusp, **args)
