@@ -12,9 +12,10 @@ from .fields import VectorField, LineField
 from .cycles import LimitCycle, limit_cycle
 from .phaseplane import PhasePlane1D, PhasePlane2D
 from .bifurcation import Bifurcation, Bifurcation1D, Bifurcation2D, BifurcationDiagram, SpecialPoint
+from .fastslow import FastSlow1D, FastSlow2D
 
 __version__ = "0.1.0"
 __all__ = ["math", "ODE", "Flow", "ode", "as_ode", "simulate", "Trajectory", "fixed_points",
            "FixedPoints", "Nullclines", "VectorField", "LineField", "limit_cycle", "LimitCycle",
            "PhasePlane1D", "PhasePlane2D", "Bifurcation", "Bifurcation1D", "Bifurcation2D",
-           "BifurcationDiagram", "SpecialPoint"]
+           "BifurcationDiagram", "SpecialPoint", "FastSlow1D", "FastSlow2D"]

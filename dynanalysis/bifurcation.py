@@ -303,20 +303,7 @@ class _Bifurcation:
         return diagram
 
 
-class Bifurcation1D(_Bifurcation):
-    """Equilibria of a one-variable system over one or two parameters (BrainPy's arguments:
-    ``target_pars={"I": (lo, hi)}``, ``target_vars={"x": (lo, hi)}``, ``resolutions`` a step or
-    ``{name: step}`` for parameters and the variable)."""
-
-    _dims = (1,)
-
-
-class Bifurcation2D(_Bifurcation):
-    """Equilibria (and limit cycles by simulation) of a two-variable system over one or two
-    parameters."""
-
-    _dims = (2,)
-
+    # --- limit cycles (any dimension)
     def limit_cycles(self, duration: float, *, initials: Mapping | None = None, dt: float | None = None,
                      transient: float | None = None, offset: float = 1e-3) -> CycleEnvelope:
         """One batched simulation from near every unstable equilibrium at every grid value (and
@@ -380,6 +367,19 @@ class Bifurcation2D(_Bifurcation):
         return self._diagram
 
 
+class Bifurcation1D(_Bifurcation):
+    """Equilibria of a one-variable system over one or two parameters (BrainPy's arguments:
+    ``target_pars={"I": (lo, hi)}``, ``target_vars={"x": (lo, hi)}``, ``resolutions`` a step or
+    ``{name: step}`` for parameters and the variable)."""
+
+    _dims = (1,)
+
+
+class Bifurcation2D(_Bifurcation):
+    """Equilibria (and limit cycles by simulation) of a two-variable system over one or two
+    parameters."""
+
+    _dims = (2,)
 class Bifurcation(_Bifurcation):
     """All-equilibria sweep for a model of any dimension:
     ``Bifurcation(HodgkinHuxley(), {"I": (0, 200)}).compute()``.  The search box is

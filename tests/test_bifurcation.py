@@ -175,3 +175,35 @@ def test_bifurcation_bad_input(kwargs, match):
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         da.Bifurcation1D(cusp, **args)
+
+
+def test_hindmarsh_rose_fast_slow_folds_at_closed_form():
+    from dynanalysis.models import HindmarshRose
+    # fast subsystem at fixed z: y = c - d x^2 and x' = -x^3 - 2 x^2 + 3 - z (defaults a=1, b=3,
+    # c=1, d=5, I=2): folds where 3 x^2 + 4 x = 0, i.e. (x, z) = (-4/3, 49/27) and (0, 3)
+    fs = da.FastSlow2D(HindmarshRose(), fast_vars={"x": (-3, 3), "y": (-20, 3)},
+                       slow_vars={"z": (1.0, 3.2)}, resolutions={"z": 0.01})
+    d = fs.compute()
+    lp = d.points("LP")
+    np.testing.assert_allclose([s.params["z"] for s in lp], [49 / 27, 3.0], atol=1e-9)
+    np.testing.assert_allclose([s.state["x"] for s in lp], [-4 / 3, 0.0], atol=1e-7)
+    z = d.grid["z"]
+    assert np.all(d.equilibria.counts[(z > 1.82) & (z < 2.99)] == 3)
+    assert np.all(d.equilibria.counts[(z < 1.81) | (z > 3.01)] == 1)
+    # the full system's trajectory bursts: it visits both sides of the folds in z
+    tr = fs.trajectory({"x": -1.6, "y": -12.0, "z": 1.8}, 2000.0)
+    zz = tr.states["z"][tr.t > 1000]
+    assert zz.min() < 49 / 27 + 0.05 and zz.max() > 2.0
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(slow_vars={"q": (0, 1)}), "'q'"),
+    (dict(slow_vars={"x": (0, 1)}), "both slow and fast"),
+    (dict(slow_vars={"z": (2, 1)}), "reversed"),
+])
+def test_fast_slow_bad_input(kwargs, match):
+    from dynanalysis.models import HindmarshRose
+    args = dict(fast_vars={"x": (-3, 3), "y": (-20, 3)}, slow_vars={"z": (1, 3)})
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        da.FastSlow2D(HindmarshRose(), **args)
