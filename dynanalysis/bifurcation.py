@@ -263,7 +263,7 @@ class _Bifurcation:
             self.seeds = None
         else:
             self.n_line = 0
-            count = seeds or (256 if self.domain.dim == 2 else 64)
+            count = seeds or (100 if self.domain.dim == 2 else 64)
             u = qmc.Halton(self.domain.dim, scramble=False).random(count + 1)[1:]
             self.seeds = self.domain.lo + u * self.domain.scale
         self.max_roots, self.chunk_size = max_roots, chunk_size

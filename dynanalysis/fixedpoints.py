@@ -80,7 +80,7 @@ class FixedPoints:
 @partial(jax.jit, static_argnames=("flow", "n"))
 def _roots_line(flow, lo, hi, p, n):
     f = lambda y: flow.rhs(y[None], p)[0]  # noqa: E731
-    x, valid, double = roots_1d(f, lo, hi, n)
+    x, valid, double, overflow = roots_1d(f, lo, hi, n, k=n)
     return x, valid, double, jax.vmap(jax.grad(f))(x), jax.vmap(f)(x)
 
 

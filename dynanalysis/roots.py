@@ -100,8 +100,9 @@ def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, 
         step = jnp.where(improved, alphas[k] * dx, 0.0)
         x = x + step
         small = (jnp.max(jnp.abs(step) / scale) < xtol) | (m0 == 0.0)
+        far = jnp.max(jnp.abs(x - x0) / scale) > 1e3  # wandered off: give up early
         J, f = value_and_jac(x)
-        return x, f, J, it + 1, small | ~improved, small
+        return x, f, J, it + 1, small | ~improved | far, small
 
     def cond(state):
         return (state[3] < max_iter) & ~state[4]
@@ -149,31 +150,38 @@ def _polish(f, x, lo, hi, steps=3):
     return x
 
 
-def roots_1d(f, lo, hi, n: int, ftol: float = 1e-12):
+def roots_1d(f, lo, hi, n: int, k: int = 64, ftol: float = 1e-12):
     """All roots of a scalar function on ``[lo, hi]`` from an ``n``-point grid.
 
-    Returns ``(x, valid, double)`` padded to ``4 n - 7`` candidates; ``double`` marks roots found as
-    tangencies (f and f' both vanish: a fold).  Duplicates are possible only within ~1e-12 of
-    each other and are removed by the caller's de-duplication.
+    Only the first ``k`` sign changes, exact grid zeros and tangency candidates (local minima of
+    |f| without a sign change) are solved: the grid is scanned in full, the expensive iterations
+    run on a few compacted candidates.  Returns ``(x, valid, double, overflow)`` padded to
+    ``4 k`` candidates; ``double`` marks roots found as tangencies (f and f' both vanish: a fold);
+    ``overflow`` says that more than ``k`` candidates of one kind were present (raise ``k``).
+    Duplicates are possible only within ~1e-12 of each other and are removed by the caller.
     """
     xs = jnp.linspace(lo, hi, n)
     fs = jax.vmap(f)(xs)
     scale_f = jnp.maximum(jnp.max(jnp.abs(fs)), 1e-300)
-    # strict sign changes between neighbours
-    a, b, fa, fb = xs[:-1], xs[1:], fs[:-1], fs[1:]
-    change = (fa * fb) < 0
-    r_br = jax.vmap(lambda a, b, fa: _polish(f, _bisect(f, a, b, fa), a, b))(a, b, fa)
+    # strict sign changes between neighbours (interval j = [x_j, x_j+1])
+    change = (fs[:-1] * fs[1:]) < 0
+    jb = jnp.nonzero(change, size=k, fill_value=0)[0]
+    r_br = jax.vmap(lambda j: _polish(f, _bisect(f, xs[j], xs[j + 1], fs[j]), xs[j], xs[j + 1]))(jb)
+    v_br = change[jb] & (jnp.arange(k) < jnp.sum(change))
     # exact zeros on the grid
-    r_zero, v_zero = xs, fs == 0
+    jz = jnp.nonzero(fs == 0, size=k, fill_value=0)[0]
+    v_zero = (fs[jz] == 0) & (jnp.arange(k) < jnp.sum(fs == 0))
     # tangencies: interior local minima of |f| with no sign change on either side
     i = jnp.arange(1, n - 1)
     af = jnp.abs(fs)
     is_min = (af[i] <= af[i - 1]) & (af[i] <= af[i + 1]) & (fs[i - 1] * fs[i] > 0) & (fs[i] * fs[i + 1] > 0)
+    jt = jnp.nonzero(is_min, size=k, fill_value=0)[0] + 1
+    v_t = is_min[jt - 1] & (jnp.arange(k) < jnp.sum(is_min))
     df = jax.grad(f)
     d2f = jax.grad(df)
 
-    def tangency(k):
-        x_lo, x_hi, x = xs[k - 1], xs[k + 1], xs[k]
+    def tangency(j):
+        x_lo, x_hi, x = xs[j - 1], xs[j + 1], xs[j]
 
         def step(_, x):
             g, h = df(x), d2f(x)
@@ -183,14 +191,14 @@ def roots_1d(f, lo, hi, n: int, ftol: float = 1e-12):
         xc = lax.fori_loop(0, 40, step, x)
         fc = f(xc)
         touches = jnp.abs(fc) <= ftol * scale_f
-        crosses = (jnp.sign(fc) != jnp.sign(fs[k])) & ~touches
-        left = _polish(f, _bisect(f, x_lo, xc, fs[k - 1]), x_lo, xc)
+        crosses = (jnp.sign(fc) != jnp.sign(fs[j])) & ~touches
+        left = _polish(f, _bisect(f, x_lo, xc, fs[j - 1]), x_lo, xc)
         right = _polish(f, _bisect(f, xc, x_hi, fc), xc, x_hi)
         return xc, touches, left, right, crosses
 
-    xc, touches, left, right, crosses = jax.vmap(tangency)(i)
-    x = jnp.concatenate([r_br, r_zero, xc, left, right])
-    valid = jnp.concatenate([change, v_zero, is_min & touches, is_min & crosses, is_min & crosses])
-    double = jnp.concatenate([jnp.zeros(n - 1, bool), jnp.zeros(n, bool), is_min & touches,
-                              jnp.zeros(2 * (n - 2), bool)])
-    return x, valid, double
+    xc, touches, left, right, crosses = jax.vmap(tangency)(jt)
+    x = jnp.concatenate([r_br, xs[jz], xc, left, right])
+    valid = jnp.concatenate([v_br, v_zero, v_t & touches, v_t & crosses, v_t & crosses])
+    double = jnp.concatenate([jnp.zeros(2 * k, bool), v_t & touches, jnp.zeros(2 * k, bool)])
+    overflow = (jnp.sum(change) > k) | (jnp.sum(fs == 0) > k) | (jnp.sum(is_min) > k)
+    return x, valid, double, overflow

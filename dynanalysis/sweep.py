@@ -63,14 +63,15 @@ def _line_chunk(flow, P, lo, hi, n, R):
     """1-D: roots on an n-point grid of the variable, for every parameter row of P."""
     def one(p):
         f = lambda y: flow.rhs(y[None], p)[0]  # noqa: E731
-        x, valid, double = roots_1d(f, lo, hi, n)
+        x, valid, double, overflow = roots_1d(f, lo, hi, n, k=R)
         x = x[:, None]
         s = jnp.argsort(jnp.where(valid, x[:, 0], jnp.inf))
         x, valid, double = x[s], valid[s], double[s]
         dup = jnp.concatenate([jnp.zeros(1, bool),
                                valid[:-1] & (jnp.abs(x[1:, 0] - x[:-1, 0]) <= DEDUP_TOL * (hi - lo))])
         J = jax.vmap(jax.jacfwd(lambda y: flow.rhs(y, p)))(x)
-        return _compact(x, valid & ~dup, J, double, R)
+        x, keep, J, double, count = _compact(x, valid & ~dup, J, double, R)
+        return x, keep, J, double, jnp.where(overflow, R + 1, count)  # overflow shows as too many
 
     return jax.vmap(one)(P)
 
@@ -113,7 +114,7 @@ def equilibria(flow, names, P: np.ndarray, lo, hi, *, seeds=None, n_line: int = 
     G = P.shape[0]
     n = len(lo)
     if n == 1 and n_line:
-        per_point = 8.0 * (4 * n_line) * 8
+        per_point = 8.0 * (n_line + 4 * max_roots * (n + 2)) * 4
         run = lambda Pc: _line_chunk(flow, Pc, jlo[0], jhi[0], n_line, max_roots)  # noqa: E731
     else:
         S = len(seeds)

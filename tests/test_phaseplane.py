@@ -174,12 +174,16 @@ def test_random_linear_systems_labels_match_eigenvalues(a):
         assert lab.endswith("focus") == bool(np.any(np.abs(ev.imag) > 1e-8 * scale))
 
 
+# x' = -lam1 (x - cx) + (y - cy), y' = -lam2 (y - cy): a stable node at (cx, cy).  Defined once:
+# every example reuses the compiled code (parameters are runtime data).
+shifted_linear = da.ode(lambda x, y, l1=1.0, l2=1.0, cx=0.0, cy=0.0: (-l1 * (x - cx) + (y - cy), -l2 * (y - cy)),
+                        name="shifted_linear")
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.floats(-3, 3), st.floats(-3, 3), st.floats(0.2, 3), st.floats(0.2, 3))
 def test_random_linear_system_fixed_point_and_eigenvalues(cx, cy, lam1, lam2):
-    # x' = -lam1 (x - cx) + (y - cy), y' = -lam2 (y - cy): stable node/degenerate at (cx, cy)
-    m = da.ode(lambda x, y, l1=1.0, l2=1.0, cx=0.0, cy=0.0: (-l1 * (x - cx) + (y - cy), -l2 * (y - cy)))
-    fp = da.fixed_points(m, {"x": (-4, 4), "y": (-4, 4)}, params=dict(l1=lam1, l2=lam2, cx=cx, cy=cy))
+    fp = da.fixed_points(shifted_linear, {"x": (-4, 4), "y": (-4, 4)}, params=dict(l1=lam1, l2=lam2, cx=cx, cy=cy))
     assert len(fp) == 1
     np.testing.assert_allclose(fp.points[0], [cx, cy], atol=1e-12)
     np.testing.assert_allclose(np.sort(fp.eigenvalues[0].real), np.sort([-lam1, -lam2]), rtol=1e-9)
