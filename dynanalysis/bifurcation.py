@@ -313,18 +313,21 @@ class _Bifurcation:
         G = int(np.prod(self.grid_shape))
         unstable = (eq.valid & (eq.n_unstable > 0)).reshape(G, -1)
         K = max(int(unstable.sum(axis=1).max()), 0)
-        starts = []
+        starts, used = [], []
         if K:
             order = np.argsort(~unstable, axis=1, kind="stable")[:, :K]
             xs = np.take_along_axis(eq.x.reshape(G, -1, dom.dim), order[..., None], axis=1)
             ok = np.take_along_axis(unstable, order, axis=1)
-            # nudge off the equilibrium; unused slots start at the box centre (harmless)
+            # nudge off the equilibrium; unused slots (fewer unstable equilibria here) start at
+            # the box centre and are ignored below
             x0 = np.where(ok[..., None], xs + offset * dom.scale, 0.5 * (dom.lo + dom.hi))
             starts.append(x0)
+            used.append(ok)
         if initials:
             extra = np.stack([np.broadcast_to(np.asarray(initials[n], float), np.shape(next(iter(initials.values()))))
                               for n in dom.names], -1).reshape(-1, dom.dim)
             starts.append(np.broadcast_to(extra[None], (G,) + extra.shape))
+            used.append(np.ones((G, len(extra)), bool))
         if not starts:
             env = CycleEnvelope(np.zeros(self.grid_shape, bool), np.full(self.grid_shape, np.nan),
                                 {n: np.full(self.grid_shape, np.nan) for n in dom.names},
@@ -343,8 +346,10 @@ class _Bifurcation:
         rec = np.stack([tr.states[n] for n in dom.names], axis=-1)  # (G*K', T, n)
         transient = 0.5 * duration if transient is None else transient
         period, _, _, _ = cycles.detect(tr.t, rec, 0, transient)
-        keep = tr.t >= tr.t[0] + transient
-        found = np.isfinite(period).reshape(G, Kp)
+        # extremes over the last half of the measured window: a start that reached the cycle
+        # late must not pull the envelope
+        keep = tr.t >= tr.t[0] + 0.5 * (transient + tr.t[-1] - tr.t[0])
+        found = np.isfinite(period).reshape(G, Kp) & np.concatenate(used, axis=1)
         mx = np.where(found[..., None], rec[:, keep].max(axis=1).reshape(G, Kp, -1), -np.inf).max(axis=1)
         mn = np.where(found[..., None], rec[:, keep].min(axis=1).reshape(G, Kp, -1), np.inf).min(axis=1)
         any_found = found.any(axis=1)

@@ -95,8 +95,9 @@ def detect(t, xs, k: int, transient: float, amp_tol: float = 1e-6, reg_tol: floa
     a3 = x[:, 2 * q:3 * q].max(axis=1) - x[:, 2 * q:3 * q].min(axis=1)
     a4 = x[:, 3 * q:].max(axis=1) - x[:, 3 * q:].min(axis=1)
     growing = np.abs(a4 - a3) > reg_tol * np.maximum(a4, amp_tol * scale)
-    ok = (count >= 3) & (amp > amp_tol * scale) & (dev < reg_tol) & ~growing
-    reason = np.where(amp <= amp_tol * scale, "settled on an equilibrium (no oscillation)",
+    # the amplitude that counts is the final one: a dying oscillation is not a cycle
+    ok = (count >= 3) & (a4 > amp_tol * scale) & (dev < reg_tol) & ~growing
+    reason = np.where(a4 <= amp_tol * scale, "settled on an equilibrium (no oscillation)",
                       np.where(count < 3, "fewer than 3 crossings of the section after the transient",
                                np.where(dev >= reg_tol, "return times vary by more than 1 % (not periodic)",
                                         np.where(growing, "amplitude still changing after the transient "

@@ -19,7 +19,7 @@ import jax.numpy as jnp
 
 from . import budget, stability
 from .fixedpoints import BOX_MARGIN, DEDUP_TOL
-from .roots import newton, roots_1d
+from .roots import bucket, newton, roots_1d
 
 CHUNK_BUDGET_FRACTION = 1 / 16  # of budget.MEMORY_BUDGET, for one chunk's working arrays
 
@@ -102,7 +102,8 @@ def chunk_size(bytes_per_point: float, n_points: int, chunk: int | None) -> int:
     fit = int(budget.MEMORY_BUDGET * CHUNK_BUDGET_FRACTION // max(bytes_per_point, 1.0))
     if fit < 1:
         budget.check(bytes_per_point, "one parameter value of the sweep", "use a coarser variable grid or fewer seeds")
-    return max(1, min(fit, n_points))
+    # a power of two: grids of other sizes mostly reuse the compiled chunk
+    return max(1, min(fit, bucket(n_points)))
 
 
 def equilibria(flow, names, P: np.ndarray, lo, hi, *, seeds=None, n_line: int = 0,
