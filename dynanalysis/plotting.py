@@ -216,28 +216,39 @@ SPECIAL_STYLE = {"LP": dict(marker="s", color="tab:red"), "H": dict(marker="D", 
 SPECIAL_NAMES = {"LP": "fold (LP)", "H": "Hopf (H)", "BP": "branch point (BP)"}
 
 
-def _branch_lines(eq, y_index):
-    """Rank tracks of the equilibria (rows: roots sorted by the plotted variable) with NaN breaks
-    wherever the number of roots changes, split into stable and unstable parts that overlap by
-    one grid point so the lines join."""
-    y = eq.x[..., y_index]
-    order = np.argsort(np.where(eq.valid, y, np.inf), axis=-1)
-    y = np.take_along_axis(y, order, -1)
-    stable = np.take_along_axis(eq.stable, order, -1)
-    valid = np.take_along_axis(eq.valid, order, -1)
-    same = np.r_[True, eq.counts[1:] == eq.counts[:-1]]
-    nxt = np.r_[eq.counts[1:] == eq.counts[:-1], True]
-    y = np.where(valid, y, np.nan)
-    near_st = stable | (np.r_[stable[1:], stable[-1:]] & nxt[:, None]) | (np.r_[stable[:1], stable[:-1]] & same[:, None])
-    near_un = ~stable | (np.r_[~stable[1:], ~stable[-1:]] & nxt[:, None]) | (np.r_[~stable[:1], ~stable[:-1]] & same[:, None])
-    return y, np.where(near_st & valid, y, np.nan), np.where(near_un & valid, y, np.nan), same
-
-
-def _nan_breaks(track, same):
-    """Insert a break before each grid point where the root count changed."""
-    t = track.copy()
-    t[~same] = np.nan
-    return t
+def branches(eq, p, y_index):
+    """Polylines of the equilibrium branches: each equilibrium is joined to its continuation at
+    the next grid value (mutual nearest neighbours in the state scaled by each variable's
+    spread), so a branch is drawn unbroken while others appear or vanish around it.  Each
+    polyline is split where its stability changes (the pieces share the switching point).
+    Returns a list of (p values, y values, stable)."""
+    x, valid = eq.x, eq.valid
+    G, R = valid.shape
+    scale = np.nanmax(x, axis=(0, 1)) - np.nanmin(x, axis=(0, 1)) if valid.any() else np.ones(x.shape[-1])
+    z = np.nan_to_num(x / np.where(scale > 0, scale, 1.0), nan=np.inf)
+    D = np.max(np.abs(z[:-1, :, None, :] - z[1:, None, :, :]), axis=-1)  # (G-1, R, R)
+    D = np.where(valid[:-1, :, None] & valid[1:, None, :], D, np.inf)
+    fwd, back = np.argmin(D, axis=2), np.argmin(D, axis=1)
+    rows = np.arange(R)[None, :]
+    linked = np.isfinite(np.take_along_axis(D, fwd[..., None], 2)[..., 0]) & (np.take_along_axis(back, fwd, 1) == rows)
+    nxt = np.where(linked, fwd, -1)  # (G-1, R)
+    has_prev = np.zeros((G, R), bool)
+    ii, rr = np.nonzero(nxt >= 0)
+    has_prev[ii + 1, nxt[ii, rr]] = True
+    out = []
+    for i0, r0 in zip(*np.nonzero(valid & ~has_prev)):  # follow each branch from its start
+        idx, i, r = [], i0, r0
+        while True:
+            idx.append((i, r))
+            if i >= G - 1 or nxt[i, r] < 0:
+                break
+            i, r = i + 1, nxt[i, r]
+        gi, ri = np.array(idx).T
+        pv, yv, st = p[gi], x[gi, ri, y_index], eq.stable[gi, ri]
+        cuts = np.flatnonzero(st[1:] != st[:-1]) + 1
+        for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(st)]):
+            out.append((pv[a:b + 1], yv[a:b + 1], bool(st[a])))
+    return out
 
 
 def plot_bifurcation(diagram, ax=None, y=None, legend=True):
@@ -263,15 +274,16 @@ def plot_bifurcation(diagram, ax=None, y=None, legend=True):
     p = diagram.grid[pname]
     y = y or diagram.variables[0]
     yi = list(diagram.variables).index(y)
-    _, ys, yu, same = _branch_lines(eq, yi)
-    # a new line wherever the count changes: mask the first column after a change in each track
-    for r in range(ys.shape[1]):
-        st = ys[:, r].copy()
-        un = yu[:, r].copy()
-        st[~same] = np.nan
-        un[~same] = np.nan
-        ax.plot(p, st, color="k", lw=2, label="stable" if r == 0 else None)
-        ax.plot(p, un, color="k", lw=1.2, ls="--", label="unstable" if r == 0 else None)
+    first = {True: True, False: True}
+    for pv, yv, st in branches(eq, p, yi):
+        ax.plot(pv, yv, color="k", lw=2 if st else 1.2, ls="-" if st else "--",
+                label=("stable" if st else "unstable") if first[st] else None)
+        first[st] = False
+    ax.set_xlim(p.min(), p.max())
+    ys = eq.x[..., yi][eq.valid]
+    if ys.size:
+        pad = 0.05 * max(np.ptp(ys), 1e-12)
+        ax.set_ylim(ys.min() - pad, ys.max() + pad)
     for kind in ("LP", "BP", "H"):
         pts = diagram.points(kind)
         for j, s in enumerate(pts):
