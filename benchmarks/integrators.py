@@ -33,7 +33,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import compile_and_run, machine_info, repeat_runs, timed, write_json  # noqa: E402
+from _common import compile_and_run, machine_info, repeat_runs, write_json  # noqa: E402
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402

@@ -60,7 +60,7 @@ def run_dynanalysis(I_fhn, mu):
                          resolutions=0.01)
     nc = pp.nullclines()
     fp = pp.fixed_points()
-    tr = pp.trajectory({"V": [-2.8], "w": [-1.8]}, 100.0)
+    pp.trajectory({"V": [-2.8], "w": [-1.8]}, 100.0)
     (lc,) = pp.limit_cycle({"V": [-2.8], "w": [-1.8]}, 400.0)
     t1 = time.perf_counter()
     ww = da.PhasePlane2D(WongWang(), {"s1": (0, 1), "s2": (0, 1)}, pars_update={"mu": mu, "c": 0.0},

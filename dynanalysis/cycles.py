@@ -77,7 +77,6 @@ def detect(t, xs, k: int, transient: float, amp_tol: float = 1e-6, reg_tol: floa
     t, xs = t[keep], xs[:, keep]
     x = xs[..., k]
     level = x.mean(axis=1)
-    amp = x.max(axis=1) - x.min(axis=1)
     scale = np.maximum(np.abs(xs).max(axis=(1, 2)), 1.0)
     below, above = x[:, :-1] < level[:, None], x[:, 1:] >= level[:, None]
     up = below & above

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Mapping
 
-import numpy as np
 
 from .bifurcation import Bifurcation1D, Bifurcation2D
 from .domain import check_range

@@ -14,7 +14,6 @@ from typing import Mapping
 
 import numpy as np
 import jax
-import jax.numpy as jnp
 from scipy.stats import qmc
 
 from . import budget, stability

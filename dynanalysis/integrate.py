@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from functools import partial
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import jax
@@ -82,7 +82,6 @@ def _set_param(flow: Flow, p, name, value):
             shape = s
             break
         o += int(np.prod(s))
-    size = int(np.prod(shape))
     value = jnp.broadcast_to(jnp.asarray(value, p.dtype), shape).reshape(-1)
     return lax.dynamic_update_slice(p, value, (o,))
 

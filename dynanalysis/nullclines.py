@@ -10,11 +10,9 @@ zero) is dropped and its polyline split there, so a singularity is never drawn a
 from __future__ import annotations
 
 import dataclasses
-from functools import partial
 
 import numpy as np
 import jax
-import jax.numpy as jnp
 import contourpy
 
 from . import budget

@@ -8,7 +8,6 @@ V-nullcline's knee, so spikes come in groups; transient: one spike, then the sta
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 import dynanalysis as da
 from dynanalysis.models import AdEx

@@ -2,7 +2,6 @@
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 import dynanalysis as da
 from dynanalysis.models import Izhikevich
