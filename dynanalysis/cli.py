@@ -27,9 +27,8 @@ def gallery_scripts() -> list[str]:
 
 
 def _gallery(args) -> int:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from . import plotting
+    plotting.headless()
 
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
@@ -50,7 +49,7 @@ def _gallery(args) -> int:
             print(f"{name}: FAILED", file=sys.stderr)
             traceback.print_exc()
         finally:
-            plt.close("all")
+            plotting.close_all()
     print(f"{len(names) - failed} of {len(names)} figures written to {out}/")
     return 1 if failed else 0
 

@@ -66,8 +66,8 @@ def _flags(kw: dict) -> tuple[bool, dict]:
 
 def _show(show):
     if show:
-        import matplotlib.pyplot as plt
-        plt.show()
+        from .plotting import show as show_figures
+        show_figures()
 
 
 def _initials(names, initials) -> dict:

@@ -21,6 +21,22 @@ STYLE = {
 }
 
 
+def headless():
+    """Render to files only (the gallery)."""
+    import matplotlib
+    matplotlib.use("Agg")
+
+
+def show():
+    import matplotlib.pyplot as plt
+    plt.show()
+
+
+def close_all():
+    import matplotlib.pyplot as plt
+    plt.close("all")
+
+
 def _axes(ax):
     if ax is None:
         import matplotlib.pyplot as plt
