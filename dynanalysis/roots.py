@@ -14,7 +14,7 @@ Newton (:func:`newton`)
 
 1-D roots (:func:`roots_1d`)
     f on a grid that includes both ends; every strict sign change is a bracket, solved by
-    bisection followed by Newton polishing; grid values that are exactly 0 are roots.  At every
+    bisection to the last bit (60 halvings of a grid cell); grid values that are exactly 0 are roots.  At every
     local minimum of |f| without a sign change, the critical point of f is found (Newton on
     f' = 0): if f vanishes there it is a double root (a fold), if f changes sign there the two
     roots that the grid stepped over are bracketed on either side.  Nothing is missed for roots
@@ -140,23 +140,20 @@ def _bisect(f, a, b, fa, iters=60):
     return 0.5 * (a + b)
 
 
-def _polish(f, x, lo, hi, steps=3):
-    """A few Newton steps kept inside [lo, hi] (bisection already gave the root to ~1 ulp of the bracket)."""
-    df = jax.grad(f)
-    for _ in range(steps):
-        d = df(x)
-        x_new = x - f(x) / jnp.where(d == 0, 1.0, d)
-        x = jnp.where((d != 0) & (x_new >= lo) & (x_new <= hi), x_new, x)
-    return x
+def _first(mask, k):
+    """Indices of the first k True entries of a 1-D mask (padded with the last index): a cumulative
+    sum and a binary search, much cheaper than ``nonzero(size=k)`` on long masks."""
+    return jnp.minimum(jnp.searchsorted(jnp.cumsum(mask), jnp.arange(1, k + 1)), mask.shape[0] - 1)
 
 
 def roots_1d(f, lo, hi, n: int, k: int = 64, ftol: float = 1e-12):
     """All roots of a scalar function on ``[lo, hi]`` from an ``n``-point grid.
 
-    Only the first ``k`` sign changes, exact grid zeros and tangency candidates (local minima of
-    |f| without a sign change) are solved: the grid is scanned in full, the expensive iterations
-    run on a few compacted candidates.  Returns ``(x, valid, double, overflow)`` padded to
-    ``4 k`` candidates; ``double`` marks roots found as tangencies (f and f' both vanish: a fold);
+    Only the first ``k`` sign changes and exact grid zeros, and ``k // 4`` tangency candidates
+    (local minima of |f| without a sign change whose value is within the change to their
+    neighbours, so f may touch or cross 0 between grid points), are solved: the grid is scanned in
+    full, the expensive iterations run on a few compacted candidates.  Returns
+    ``(x, valid, double, overflow)`` padded to ``2 k + 3 (k // 4)`` candidates; ``double`` marks roots found as tangencies (f and f' both vanish: a fold);
     ``overflow`` says that more than ``k`` candidates of one kind were present (raise ``k``).
     Duplicates are possible only within ~1e-12 of each other and are removed by the caller.
     """
@@ -165,18 +162,23 @@ def roots_1d(f, lo, hi, n: int, k: int = 64, ftol: float = 1e-12):
     scale_f = jnp.maximum(jnp.max(jnp.abs(fs)), 1e-300)
     # strict sign changes between neighbours (interval j = [x_j, x_j+1])
     change = (fs[:-1] * fs[1:]) < 0
-    jb = jnp.nonzero(change, size=k, fill_value=0)[0]
-    r_br = jax.vmap(lambda j: _polish(f, _bisect(f, xs[j], xs[j + 1], fs[j]), xs[j], xs[j + 1]))(jb)
+    jb = _first(change, k)
+    r_br = jax.vmap(lambda j: _bisect(f, xs[j], xs[j + 1], fs[j]))(jb)
     v_br = change[jb] & (jnp.arange(k) < jnp.sum(change))
     # exact zeros on the grid
-    jz = jnp.nonzero(fs == 0, size=k, fill_value=0)[0]
+    jz = _first(fs == 0, k)
     v_zero = (fs[jz] == 0) & (jnp.arange(k) < jnp.sum(fs == 0))
     # tangencies: interior local minima of |f| with no sign change on either side
     i = jnp.arange(1, n - 1)
     af = jnp.abs(fs)
     is_min = (af[i] <= af[i - 1]) & (af[i] <= af[i + 1]) & (fs[i - 1] * fs[i] > 0) & (fs[i] * fs[i + 1] > 0)
-    jt = jnp.nonzero(is_min, size=k, fill_value=0)[0] + 1
-    v_t = is_min[jt - 1] & (jnp.arange(k) < jnp.sum(is_min))
+    # a local minimum of |f| is worth a closer look only if f could reach 0 nearby: its value is
+    # within the change to its neighbours (the smooth extrema far from 0 are skipped)
+    near = af[i] <= 2.0 * jnp.maximum(jnp.abs(fs[i - 1] - fs[i]), jnp.abs(fs[i + 1] - fs[i]))
+    is_min = is_min & near
+    kt = max(1, k // 4)  # tangencies (folds) are rarer than simple roots
+    jt = _first(is_min, kt) + 1
+    v_t = is_min[jt - 1] & (jnp.arange(kt) < jnp.sum(is_min))
     df = jax.grad(f)
     d2f = jax.grad(df)
 
@@ -192,13 +194,13 @@ def roots_1d(f, lo, hi, n: int, k: int = 64, ftol: float = 1e-12):
         fc = f(xc)
         touches = jnp.abs(fc) <= ftol * scale_f
         crosses = (jnp.sign(fc) != jnp.sign(fs[j])) & ~touches
-        left = _polish(f, _bisect(f, x_lo, xc, fs[j - 1]), x_lo, xc)
-        right = _polish(f, _bisect(f, xc, x_hi, fc), xc, x_hi)
+        left = _bisect(f, x_lo, xc, fs[j - 1])
+        right = _bisect(f, xc, x_hi, fc)
         return xc, touches, left, right, crosses
 
     xc, touches, left, right, crosses = jax.vmap(tangency)(jt)
     x = jnp.concatenate([r_br, xs[jz], xc, left, right])
     valid = jnp.concatenate([v_br, v_zero, v_t & touches, v_t & crosses, v_t & crosses])
-    double = jnp.concatenate([jnp.zeros(2 * k, bool), v_t & touches, jnp.zeros(2 * k, bool)])
-    overflow = (jnp.sum(change) > k) | (jnp.sum(fs == 0) > k) | (jnp.sum(is_min) > k)
+    double = jnp.concatenate([jnp.zeros(2 * k, bool), v_t & touches, jnp.zeros(2 * kt, bool)])
+    overflow = (jnp.sum(change) > k) | (jnp.sum(fs == 0) > k) | (jnp.sum(is_min) > kt)
     return x, valid, double, overflow
