@@ -24,7 +24,7 @@ import jax
 from scipy.stats import qmc
 
 from . import budget, cycles, special, stability, sweep
-from .domain import check_range, domain
+from .domain import check_range, domain, grid_points
 from .integrate import simulate
 from .phaseplane import _BRAINPY_IGNORED, _flags, _show
 from .roots import bucket
@@ -216,14 +216,7 @@ def _param_grid(model, target_pars, pars_update, resolutions):
     for name, rng in target_pars.items():
         lo, hi = check_range(name, rng, "target_pars")
         step = resolutions.get(name) if isinstance(resolutions, Mapping) else resolutions
-        if step is None:
-            n = _DEFAULT_PARAM_POINTS
-        else:
-            if not (np.isscalar(step) and np.isfinite(step) and step > 0):
-                raise ValueError(f"resolutions for {name!r} must be a positive step, got {step!r}")
-            n = int(round((hi - lo) / step)) + 1
-            if n < 2:
-                raise ValueError(f"resolutions for {name!r}: step {step} is wider than ({lo}, {hi})")
+        n = grid_points(name, lo, hi, step, _DEFAULT_PARAM_POINTS)
         sizes.append((lo, hi, n))
     budget.check(8.0 * float(np.prod([n for *_, n in sizes])) * 64, "the parameter grid",
                  "use a coarser parameter step")
@@ -256,10 +249,8 @@ class _Bifurcation:
         self.model = self.domain.model
         step = resolutions.get(self.domain.names[0]) if isinstance(resolutions, Mapping) else resolutions
         if self.domain.dim == 1:
-            span = self.domain.hi[0] - self.domain.lo[0]
-            if step is not None and not (np.isscalar(step) and np.isfinite(step) and step > 0):
-                raise ValueError(f"resolutions for {self.domain.names[0]!r} must be a positive step")
-            self.n_line = _DEFAULT_LINE_POINTS if step is None else int(round(span / step)) + 1
+            self.n_line = grid_points(self.domain.names[0], self.domain.lo[0], self.domain.hi[0], step,
+                                      _DEFAULT_LINE_POINTS, minimum=3)
             self.seeds = None
         else:
             self.n_line = 0
@@ -274,12 +265,8 @@ class _Bifurcation:
         return tuple(len(g) for g in self.grids)
 
     def _param_rows(self) -> np.ndarray:
-        names = list(self.domain.flow.param_names)
         mesh = np.meshgrid(*self.grids, indexing="ij")
-        P = np.repeat(self.domain.p[None], mesh[0].size, axis=0)
-        for name, values in zip(self.pnames, mesh):
-            P[:, names.index(name)] = values.ravel()
-        return P
+        return _param_rows_at(self.domain, self.pnames, np.stack([m.ravel() for m in mesh], axis=1))
 
     def compute(self) -> BifurcationDiagram:
         """Every equilibrium on the grid, with stability and located special points."""

@@ -54,6 +54,20 @@ def check_range(name: str, value, what: str) -> tuple:
     return lo, hi
 
 
+def grid_points(name: str, lo: float, hi: float, step, default: int, what: str = "resolutions",
+                minimum: int = 2) -> int:
+    """A BrainPy resolution (a grid step, or None for ``default``) -> points on [lo, hi], ends included."""
+    if step is None:
+        return default
+    if not (np.isscalar(step) and np.isfinite(step) and step > 0):
+        raise ValueError(f"{what} for {name!r} must be a positive step, got {step!r}")
+    n = int(round((hi - lo) / step)) + 1
+    if n < minimum:
+        raise ValueError(f"{what} for {name!r}: step {step} leaves fewer than {minimum} points on "
+                         f"({lo}, {hi}); use a smaller step")
+    return n
+
+
 def domain(model, box: Mapping, *, fixed_vars: Mapping | None = None,
            params: Mapping | None = None, box_name: str = "target_vars",
            fixed_name: str = "fixed_vars", params_name: str = "pars_update") -> Domain:

@@ -15,7 +15,7 @@ from typing import Mapping
 import numpy as np
 
 from . import budget, cycles, fields, fixedpoints, nullclines
-from .domain import domain
+from .domain import domain, grid_points
 from .integrate import simulate
 
 _BRAINPY_IGNORED = {"tol_unique", "tol_aux", "tol_opt_screen", "select_candidates", "num_rank",
@@ -36,18 +36,8 @@ def _counts(dom, resolutions, what="resolutions") -> list[int]:
         steps = [resolutions.get(n) for n in dom.names]
     else:
         steps = [resolutions] * dom.dim
-    out = []
-    for name, step, lo, hi in zip(dom.names, steps, dom.lo, dom.hi):
-        if step is None:
-            out.append(_DEFAULT_POINTS)
-            continue
-        if not (np.isscalar(step) and np.isfinite(step) and step > 0):
-            raise ValueError(f"{what} for {name!r} must be a positive step, got {step!r}")
-        n = int(round((hi - lo) / step)) + 1
-        if n < 3:
-            raise ValueError(f"{what} for {name!r}: step {step} leaves fewer than 3 points on "
-                             f"({lo}, {hi}); use a smaller step")
-        out.append(n)
+    out = [grid_points(n, lo, hi, step, _DEFAULT_POINTS, what, minimum=3)
+           for n, step, lo, hi in zip(dom.names, steps, dom.lo, dom.hi)]
     budget.check(8.0 * 8 * float(np.prod(out)), f"a {' x '.join(map(str, out))} grid",
                  f"use a coarser {what} step")
     return out
