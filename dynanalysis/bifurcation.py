@@ -92,34 +92,44 @@ class BifurcationDiagram:
 
 
 # --------------------------------------------------------------------------- special points
-def _fold_starts(eq, pvals):
-    """Starts for folds along axis 0 (the first parameter): where the number of equilibria changes,
-    the midpoint of two rank-adjacent roots whose det J differ in sign (they meet at the fold), and
-    any double root found as a tangency.  Returns (x, p, grid index, J) arrays."""
+def _fold_brackets(eq):
+    """Folds along axis 0 (the first parameter): where the number of equilibria changes, two
+    rank-adjacent roots on the side with more roots whose det J differ in sign meet at the fold.
+    Returns ``(i, rest, r, i, rest, r + 1)`` index pairs (grid index, slot)."""
     c = eq.counts
     out = []
     for idx in np.argwhere(c[:-1] != c[1:]):
         i, rest = idx[0], tuple(idx[1:])
-        side = (i if c[(i, *rest)] > c[(i + 1, *rest)] else i + 1, *rest)
-        x, valid, J = eq.x[side], eq.valid[side], eq.jacobians[side]
+        side = i if c[(i, *rest)] > c[(i + 1, *rest)] else i + 1
+        valid, J = eq.valid[(side, *rest)], eq.jacobians[(side, *rest)]
         sign = np.sign(np.linalg.det(np.nan_to_num(J)))
-        pair = valid[:-1] & valid[1:] & (sign[:-1] != sign[1:])
-        for r in np.flatnonzero(pair):
-            out.append((0.5 * (x[r] + x[r + 1]), pvals[side[0]], (i, *rest), J[r]))
-        for r in np.flatnonzero(eq.double[side]):
-            out.append((x[r], pvals[side[0]], (i, *rest), J[r]))
+        for r in np.flatnonzero(valid[:-1] & valid[1:] & (sign[:-1] != sign[1:])):
+            out.append(((side, *rest, r), (side, *rest, r + 1)))
     return out
 
 
-def _hopf_brackets(eq, pvals):
-    """Grid intervals where a root keeps its rank but gains or loses two unstable directions
-    through a complex pair: (x at both ends, index of the left end, J at the left end)."""
+def _branch_brackets(eq, scale):
+    """Grid intervals along axis 0 crossed by one branch (roots that are each other's nearest
+    neighbour in scaled distance) whose Jacobian becomes singular there (det J changes sign: BP)
+    or gains or loses two unstable directions through a complex pair (H).
+    Returns ``[(kind, index at i, index at i + 1)]``."""
+    x = np.where(eq.valid[..., None], eq.x, 1e300) / scale  # invalid slots: far from everything
+    d = np.max(np.abs(x[:-1, ..., :, None, :] - x[1:, ..., None, :, :]), axis=-1)  # (G-1, ..., R, R)
+    fwd, back = np.argmin(d, axis=-1), np.argmin(d, axis=-2)
+    mutual = np.take_along_axis(back, fwd, axis=-1) == np.arange(d.shape[-1])
+    mutual &= eq.valid[:-1] & np.take_along_axis(eq.valid[1:], fwd, axis=-1)
+    det = np.sign(np.linalg.det(np.nan_to_num(eq.jacobians)))
     nu = np.where(eq.valid, eq.n_unstable, -10)
-    same = (eq.counts[:-1] == eq.counts[1:])[..., None] & eq.valid[:-1] & eq.valid[1:]
-    complex_pair = np.any(np.abs(eq.eigenvalues.imag) > 0, axis=-1)
-    jump = same & (np.abs(nu[:-1] - nu[1:]) == 2) & complex_pair[:-1]
-    return [(eq.x[tuple(idx)], eq.x[(idx[0] + 1, *idx[1:])], tuple(idx[:-1]), eq.jacobians[tuple(idx)])
-            for idx in np.argwhere(jump)]
+    cplx = np.any(np.abs(eq.eigenvalues.imag) > 0, axis=-1)
+    after = lambda a: np.take_along_axis(a[1:], fwd, axis=-1)  # noqa: E731
+    kinds = {"BP": mutual & (det[:-1] != after(det)),
+             "H": mutual & (np.abs(nu[:-1] - after(nu)) == 2) & (cplx[:-1] | after(cplx))}
+    out = []
+    for kind, mask in kinds.items():
+        for idx in np.argwhere(mask):
+            idx = tuple(idx)
+            out.append((kind, idx, (idx[0] + 1, *idx[1:-1], fwd[idx])))
+    return out
 
 
 def _param_rows_at(dom, pnames, values):
@@ -132,71 +142,58 @@ def _param_rows_at(dom, pnames, values):
 
 
 def _special_points(dom, eq, pnames, grids):
-    """Fold, branch and Hopf points along the first parameter (for every value of the second):
-    folds by Newton on the minimally augmented system from the two roots that meet, Hopf points
-    by regula falsi on the bordered bialternate test function within their grid interval."""
+    """Fold, branch and Hopf points along the first parameter (for every value of the second),
+    each located between its bracketing equilibria by :func:`special.locate` (one batched call)."""
     pvals = grids[0]
     step = abs(pvals[1] - pvals[0]) if len(pvals) > 1 else 1.0
     flow, n = dom.flow, dom.dim
+    brackets = [("LP", a, b) for a, b in _fold_brackets(eq)] + _branch_brackets(eq, dom.scale)
+    if n == 1 or n > special.MAX_HOPF_DIM:
+        brackets = [br for br in brackets if br[0] != "H"]
+    if not brackets:
+        return []
+    B = len(brackets)
+    ia, ib = (np.array([br[j] for br in brackets]) for j in (1, 2))
+    Z = lambda idx: np.concatenate([eq.x[tuple(idx.T)], pvals[idx[:, 0], None]], axis=1)  # noqa: E731
+    kinds = np.array([special.KINDS.index(br[0]) for br in brackets], dtype=np.int32)
+    second = grids[1][ia[:, 1]] if len(pnames) > 1 else np.zeros(B)
+    base = _param_rows_at(dom, pnames, np.stack([pvals[ia[:, 0]], second], 1)[:, :len(pnames)])
+    b, c = special.borders(special.test_matrices(eq.jacobians[tuple(ia.T)], kinds))
+    pad = lambda a: np.concatenate([a, np.repeat(a[:1], bucket(B) - B, 0)])  # noqa: E731
     k = list(flow.param_names).index(pnames[0])
-    out = []
-    for kind, starts in (("LP", _fold_starts(eq, pvals)), ("H", _hopf_brackets(eq, pvals) if n > 1 else [])):
-        if not starts:
+    with jax.enable_x64(True):
+        args = jax.device_put((pad(Z(ia)), pad(Z(ib)), pad(base), np.int32(k), pad(kinds), pad(b), pad(c),
+                               np.r_[dom.scale, pvals[-1] - pvals[0] or 1.0]))
+        z, ok, D = (a[:B] for a in jax.device_get(special.locate(flow, *args)))
+    slack = step * (1 + 1e-6)  # a fold lies within one grid step of its side; others between ends
+    lo = np.minimum(pvals[ia[:, 0]], pvals[ib[:, 0]]) - np.where(kinds == 0, slack, 1e-6 * step)
+    hi = np.maximum(pvals[ia[:, 0]], pvals[ib[:, 0]]) + np.where(kinds == 0, slack, 1e-6 * step)
+    inside = np.all((z[:, :n] >= dom.lo - 1e-9 * dom.scale) & (z[:, :n] <= dom.hi + 1e-9 * dom.scale), 1)
+    good = ok & (z[:, n] >= lo) & (z[:, n] <= hi) & inside
+    z, D, kinds, second = z[good], D[good], kinds[good], second[good]
+    J, fp = D[:, :, :n], D[:, :, n]
+    ev = stability.eigenvalues(J)
+    names = np.array(special.KINDS, dtype=object)[kinds]
+    singular = names != "H"
+    names[singular] = np.where(special.is_branch_point(J[singular], fp[singular]), "BP", "LP")
+    out, kept = [], []
+    for i in np.argsort(kinds != special.KINDS.index("BP"), kind="stable"):  # BP brackets first
+        # de-duplicate (few points); a branch point is located less sharply from a fold bracket
+        key = np.r_[z[i], second[i]] / np.r_[dom.scale, step, 1.0]
+        tol = 1e-4 if names[i] == "BP" else 1e-6
+        if any(kind == names[i] and np.max(np.abs(key - q)) < tol for kind, q in kept):
             continue
-        B = len(starts)
-        pad = lambda a: np.concatenate([a, np.repeat(a[:1], bucket(B) - B, 0)])  # noqa: E731
-        where = np.array([w for *_, w, _ in starts]).reshape(B, -1)
-        J = np.array([j for *_, j in starts])
-        second = grids[1][where[:, 1]] if len(pnames) > 1 else np.zeros(B)
-        with jax.enable_x64(True):
-            b, c = special.borders_batch(jax.device_get(special.bifurcation_matrices(jax.device_put(J), kind)))
-            if kind == "LP":
-                X, pv = np.array([s[0] for s in starts]), np.array([s[1] for s in starts])
-                base = _param_rows_at(dom, pnames, np.stack([pv, second], 1)[:, :len(pnames)])
-                args = jax.device_put((pad(np.concatenate([X, pv[:, None]], axis=1)), pad(base), np.int32(k),
-                                       pad(b), pad(c), np.r_[dom.scale, 100.0 * step]))
-                z, ok, _ = (a[:B] for a in jax.device_get(special.locate(flow, kind, *args)))
-            else:
-                X0, X1 = np.array([s[0] for s in starts]), np.array([s[1] for s in starts])
-                a0, a1 = pvals[where[:, 0]], pvals[where[:, 0] + 1]
-                base = _param_rows_at(dom, pnames, np.stack([a0, second], 1)[:, :len(pnames)])
-                args = jax.device_put((pad(X0), pad(X1), pad(base), np.int32(k), pad(a0), pad(a1),
-                                       pad(b), pad(c), dom.scale))
-                x, alpha, ok = (a[:B] for a in jax.device_get(special.locate_crossing(flow, kind, *args)))
-                z = np.concatenate([x, alpha[:, None]], axis=1)
-            lo = pvals[where[:, 0]] - step
-            hi = pvals[np.minimum(where[:, 0] + 1, len(pvals) - 1)] + step
-            inside = np.all((z[:, :n] >= dom.lo - 1e-9 * dom.scale) & (z[:, :n] <= dom.hi + 1e-9 * dom.scale), 1)
-            good = ok & (z[:, n] >= lo) & (z[:, n] <= hi) & inside
-            z, second = z[good], second[good]
-            if not len(z):
-                continue
-            P = _param_rows_at(dom, pnames, np.stack([z[:, n], second], 1)[:, :len(pnames)])
-            Xz, Pz = jax.device_put((z[:, :n], P))
-            Jz, fp = jax.device_get((special.jacobians(flow, Xz, Pz),
-                                     special.parameter_derivatives(flow, Xz, Pz, np.int32(k))))
-        ev = stability.eigenvalues(Jz)
-        names = np.full(len(z), kind, dtype=object)
-        if kind == "LP":
-            names[special.is_branch_point(Jz, fp)] = "BP"
-        kept = []
-        for i in range(len(z)):  # de-duplicate located points (few)
-            # a branch point is a singular solution of the fold system: located less sharply
-            key = np.r_[z[i], second[i]] / np.r_[dom.scale, step, 1.0]
-            tol = 1e-4 if names[i] == "BP" else 1e-6
-            if any(np.max(np.abs(key - q)) < tol for q in kept):
-                continue
-            kept.append(key)
-            data = {"eigenvalues": ev[i]}
-            if kind == "H":
-                crit = ev[i][np.argmin(np.abs(ev[i].real))]
-                if abs(crit.imag) <= 1e-8 * max(stability.jacobian_scale(Jz[i]), 1e-300):
-                    continue  # a neutral saddle (real pair lambda, -lambda), not a Hopf point
-                data["frequency"] = float(abs(crit.imag))
-            params = {pnames[0]: float(z[i, n])}
-            if len(pnames) > 1:
-                params[pnames[1]] = float(second[i])
-            out.append(SpecialPoint(str(names[i]), params, {v: float(z[i, j]) for j, v in enumerate(dom.names)}, data))
+        data = {"eigenvalues": ev[i]}
+        if names[i] == "H":
+            crit = ev[i][np.argmin(np.abs(ev[i].real))]
+            if abs(crit.imag) <= 1e-8 * max(stability.jacobian_scale(J[i]), 1e-300):
+                continue  # a neutral saddle (real pair lambda, -lambda), not a Hopf point
+            data["frequency"] = float(abs(crit.imag))
+        kept.append((names[i], key))
+        params = {pnames[0]: float(z[i, n])}
+        if len(pnames) > 1:
+            params[pnames[1]] = float(second[i])
+        out.append(SpecialPoint(str(names[i]), params, {v: float(z[i, j]) for j, v in enumerate(dom.names)}, data))
     return sorted(out, key=lambda s: (s.kind, tuple(s.params.values())))
 
 

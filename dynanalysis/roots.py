@@ -88,27 +88,30 @@ def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, 
 
     value_and_jac = jax.jacfwd(lambda y: (F(y), F(y)), has_aux=True)  # one pass for both
 
+    # One call site of the Jacobian (the top of the loop): the loop stops by an iteration that
+    # evaluates f and J at the final x and does not move, so no separate evaluation is compiled.
     def body(state):
-        x, f, J, it, _, _ = state
-        dx = step_of(f, J)
+        x, _, _, it, _, small = state
+        J, f = value_and_jac(x)
         m0 = merit(f)
+        dx = step_of(f, J)
         trial = jax.vmap(lambda a: merit(F(x + a * dx)))(alphas)
         trial = jnp.where(jnp.isfinite(trial), trial, jnp.inf)
         ok = trial <= (1.0 - 1e-4 * alphas) * m0
         k = jnp.where(jnp.any(ok), jnp.argmax(ok), jnp.argmin(trial))
         improved = trial[k] <= m0
-        step = jnp.where(improved, alphas[k] * dx, 0.0)
-        x = x + step
-        small = (jnp.max(jnp.abs(step) / scale) < xtol) | (m0 == 0.0)
-        far = jnp.max(jnp.abs(x - x0) / scale) > 1e3  # wandered off: give up early
-        J, f = value_and_jac(x)
-        return x, f, J, it + 1, small | ~improved | far, small
+        done = small | (m0 == 0.0) | (it == max_iter)
+        step = jnp.where(improved & ~done, alphas[k] * dx, 0.0)
+        far = jnp.max(jnp.abs(x + step - x0) / scale) > 1e3  # wandered off: give up early
+        small = done | (jnp.max(jnp.abs(step) / scale) < xtol)
+        return x + step, f, J, it + 1, done | ~improved | far, small & ~far & (it < max_iter)
 
     def cond(state):
-        return (state[3] < max_iter) & ~state[4]
+        return ~state[4]
 
-    J0, f0 = value_and_jac(x0)
-    state = (x0, f0, J0, 0, jnp.zeros((), bool), jnp.zeros((), bool))
+    n = x0.shape[0]
+    state = (x0, jnp.zeros(n, x0.dtype), jnp.zeros((n, n), x0.dtype), 0, jnp.zeros((), bool),
+             jnp.zeros((), bool))
     x, f, J, _, _, small = lax.while_loop(cond, body, state)
     J_s = m[:, None] * J * scale[None, :] / scale[:, None]
     residual = jnp.max(jnp.abs(m * f) / scale)

@@ -1,25 +1,35 @@
 r"""Locating fold (LP), branch (BP) and Hopf (H) points of equilibria exactly.
 
-Both are solved as one square system in :math:`(x, \alpha)`, :math:`\alpha` the free parameter,
-by the damped Newton of :mod:`.roots` (minimally augmented systems, Govaerts 2000):
+A bifurcation is bracketed by two equilibria :math:`z_a = (x_a, \alpha_a)` and
+:math:`z_b = (x_b, \alpha_b)` (:math:`\alpha` the free parameter) on one branch, between which a
+test function changes sign.  The branch between them is parameterised by the chord,
 
 .. math::
-    f(x, \alpha) = 0, \qquad g(x, \alpha) = 0,
+    f(x, \alpha) = 0, \qquad \nu \cdot (z - z_a) = s, \qquad
+    \nu = \frac{S^{-2} (z_b - z_a)}{(z_b - z_a)^T S^{-2} (z_b - z_a)},
 
-where :math:`g` is the last component of the solution of the bordered system
+(S the per-unknown scales), so :math:`s = 0` at :math:`z_a` and 1 at :math:`z_b`; each point is
+one Newton solve that needs first derivatives of f only, and the sign change of the test
+function :math:`g(s)` is located by regula falsi (Illinois).  The test functions:
+
+* LP: :math:`\tau_\alpha`, the parameter component of the branch tangent
+  (:math:`[f_x\; f_\alpha;\ \nu^T]\,\tau = e_{n+1}`); it vanishes where the branch turns back.
+  The bracket is the two equilibria that meet at the fold, at one parameter value.
+* BP: the bordered test of :math:`J = f_x` along a branch that goes on through the point.
+* H: the bordered test of the bialternate product :math:`2J \odot I` (eigenvalues
+  :math:`\lambda_i + \lambda_j`, i < j), which vanishes at a Hopf point and at a neutral saddle;
+  the caller rejects the latter (critical pair real).
+
+The bordered test of a matrix M is the last component g of
 
 .. math::
     \begin{pmatrix} M & b \\ c^T & 0 \end{pmatrix}
     \begin{pmatrix} v \\ g \end{pmatrix} = \begin{pmatrix} 0 \\ 1 \end{pmatrix},
 
-with :math:`M = J` (the Jacobian; :math:`g = 0` iff J is singular: a fold) or
-:math:`M = 2J \odot I` (the bialternate product, whose eigenvalues are all sums
-:math:`\lambda_i + \lambda_j`, i < j; singular at a Hopf point, and also at a neutral saddle,
-which the caller rejects by checking that the critical pair is complex).  The bordering vectors
-b, c are the singular vectors of M's smallest singular value at the starting point, so g is well
-scaled (about that singular value) and regular at the solution.  A solution of the fold
-system is a branch point (BP) rather than a fold when :math:`f_\alpha` lies in the range of J
-(:func:`is_branch_point`).
+zero exactly when M is singular (Govaerts 2000), with b, c the singular vectors of M's smallest
+singular value at the bracket, so g is well scaled.  One compiled program serves all three kinds
+(the kind is data).  A singular J with :math:`f_\alpha` in J's range is a branch point rather than
+a fold (:func:`is_branch_point`).
 """
 from __future__ import annotations
 
@@ -31,26 +41,62 @@ import jax.numpy as jnp
 
 from .roots import lu_solve, newton
 
+KINDS = ("LP", "BP", "H")
+MAX_HOPF_DIM = 12  # the bialternate product has n(n-1)/2 rows: beyond this, no Hopf test
+
 
 def _bialternate_index(n: int):
     pairs = [(p, q) for p in range(n) for q in range(p)]
-    P, Q = (np.array([a[i] for a in pairs]) for i in (0, 1))
+    P, Q = (np.array([a[i] for a in pairs], dtype=int) for i in (0, 1))
     return P[:, None], Q[:, None], P[None, :], Q[None, :]  # row (p, q), column (r, s)
 
 
 def bialternate(A):
-    """:math:`2A \\odot I` (size n(n-1)/2): eigenvalues are the sums of pairs of eigenvalues of A."""
-    n = A.shape[0]
+    """:math:`2A \\odot I` (size n(n-1)/2) of the last two axes: eigenvalues are the sums of
+    pairs of eigenvalues of A.  NumPy in, NumPy out (batched); JAX otherwise."""
+    xp = np if isinstance(A, np.ndarray) else jnp
+    n = A.shape[-1]
     p, q, r, s = _bialternate_index(n)
-    return (jnp.where(r == q, -A[p, s], 0.0)
-            + jnp.where((r != p) & (s == q), A[p, r], 0.0)
-            + jnp.where((r == p) & (s == q), A[p, p] + A[q, q], 0.0)
-            + jnp.where((r == p) & (s != q), A[q, s], 0.0)
-            + jnp.where(s == p, -A[q, r], 0.0))
+    return (xp.where(r == q, -A[..., p, s], 0.0)
+            + xp.where((r != p) & (s == q), A[..., p, r], 0.0)
+            + xp.where((r == p) & (s == q), A[..., p, p] + A[..., q, q], 0.0)
+            + xp.where((r == p) & (s != q), A[..., q, s], 0.0)
+            + xp.where(s == p, -A[..., q, r], 0.0))
 
 
-def bifurcation_matrix(J, kind: str):
-    return J if kind == "LP" else bialternate(J)
+def test_size(n: int) -> int:
+    """Size of the (padded) matrices whose singularity the BP and H tests detect."""
+    return max(n, n * (n - 1) // 2 if n <= MAX_HOPF_DIM else 0)
+
+
+def _padded(M, K):
+    """blockdiag(M, I) of size K: same singularity and bordered test as M (borders padded by 0)."""
+    k = M.shape[-1]
+    if k == K:
+        return M
+    xp = np if isinstance(M, np.ndarray) else jnp
+    eye = xp.eye(K)[k:, k:]
+    top = xp.concatenate([M, xp.zeros(M.shape[:-1] + (K - k,))], axis=-1)
+    bottom = xp.broadcast_to(xp.concatenate([xp.zeros((K - k, k)), eye], axis=-1), M.shape[:-2] + (K - k, K))
+    return xp.concatenate([top, bottom], axis=-2)
+
+
+def test_matrices(J, kinds):
+    """For each bracket, the padded matrix its test function watches (host NumPy, batched)."""
+    J = np.asarray(J, float)
+    n, K = J.shape[-1], test_size(J.shape[-1])
+    M = _padded(J, K)
+    if 1 < n <= MAX_HOPF_DIM:
+        H = _padded(bialternate(J), K)
+        M = np.where((np.asarray(kinds) == KINDS.index("H"))[:, None, None], H, M)
+    return M
+
+
+def borders(M: np.ndarray):
+    """Bordering vectors b, c for a stack of matrices: the singular vectors of the smallest
+    singular value (host SVD, vectorised)."""
+    U, _, Vt = np.linalg.svd(np.asarray(M, float))
+    return U[..., :, -1], Vt[..., -1, :]
 
 
 def bordered_test(M, b, c):
@@ -62,73 +108,58 @@ def bordered_test(M, b, c):
     return lu_solve(jnp.concatenate([top, bottom], axis=0), rhs)[k]
 
 
-@partial(jax.jit, static_argnames=("flow", "kind"))
-def locate(flow, kind, z0, P, k, b, c, scale):
-    """Newton on (x, p_k) for a batch of starts: z0 (B, n + 1), parameter rows P (B, m), bordering
-    vectors b, c (B, size of M).  Returns ``(z, converged, residual)``; ``scale`` (n + 1,) scales
-    the unknowns."""
-    n = z0.shape[1] - 1
+@partial(jax.jit, static_argnames=("flow", "iters"))
+def locate(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
+    """Regula falsi on the test function of ``kinds`` (0 LP, 1 BP, 2 H) along the chord from
+    ``Za`` to ``Zb`` (B, n + 1: state, then parameter p_k), parameter rows ``P`` (B, m), bordering
+    vectors ``b, c`` (B, test_size(n)), ``scale`` (n + 1,).  Returns ``(z, converged, D)`` with
+    ``D = [f_x  f_alpha]`` (B, n, n + 1) at the located point."""
+    n = Za.shape[1] - 1
+    K = b.shape[1]
+    e_last = jnp.zeros(n + 1).at[n].set(1.0)
 
-    def one(z0, p, b, c):
-        def F(z):
-            pz = p.at[k].set(z[n])
-            J = jax.jacfwd(lambda y: flow.rhs(y, pz))(z[:n])
-            g = bordered_test(bifurcation_matrix(J, kind), b, c)
-            # newton divides equation i by scale_i: pre-multiplying leaves g itself in the merit
-            return jnp.concatenate([flow.rhs(z[:n], pz), g[None] * scale[n]])
+    def one(za, zb, p, kind, b, c):
+        t = (zb - za) / scale**2
+        nu = t / jnp.maximum(t @ (zb - za), 1e-300)
 
-        z, ok, res, _ = newton(F, z0, scale)
-        return z, ok, res
+        def point(s, guess):
+            def G(z):
+                return jnp.concatenate([flow.rhs(z[:n], p.at[k].set(z[n])), (nu @ (z - za) - s)[None]])
 
-    return jax.vmap(one)(z0, P, b, c)
+            z, ok, _, D = newton(G, guess, scale)
+            J = D[:n, :n]
+            tests = [lu_solve(D, e_last)[n], bordered_test(_padded(J, K), b, c)]
+            if 1 < n <= MAX_HOPF_DIM:
+                tests.append(bordered_test(_padded(bialternate(J), K), b, c))
+            g = jnp.stack(tests)[jnp.minimum(kind, len(tests) - 1)]
+            return z, ok & jnp.isfinite(g), g, D[:n]
 
-
-@partial(jax.jit, static_argnames=("flow", "kind", "iters"))
-def locate_crossing(flow, kind, X0, X1, P, k, A0, A1, b, c, scale, iters=50):
-    """Where the test function changes sign along one branch between p_k = A0 and A1 (batch):
-    Illinois (regula falsi) on g(alpha), each g from the equilibrium x(alpha) solved by Newton
-    from the nearer bracket end.  Needs no derivative of g, and the loop has a single Newton call
-    site (the first two passes evaluate the bracket ends), so it compiles quickly in any
-    dimension.  Returns ``(x, alpha, converged)``."""
-    def one(x0, x1, p, a0, a1, b, c):
         def body(i, st):
-            a, ga, xa, bb, gb, xb, ok = st
+            a, ga, za_, Da, bb, gb, zb_, Db, ok = st
             m = jnp.where(ga != gb, (a * gb - bb * ga) / (gb - ga), 0.5 * (a + bb))
             m = jnp.clip(m, jnp.minimum(a, bb), jnp.maximum(a, bb))
             m = jnp.where(i == 0, a, jnp.where(i == 1, bb, m))
-            guess = jnp.where((i == 0) | ((i > 1) & (jnp.abs(m - a) < jnp.abs(m - bb))), xa, xb)
-            pz = p.at[k].set(m)
-            xm, ok_m, _, J = newton(lambda y: flow.rhs(y, pz), guess, scale)
-            gm = bordered_test(bifurcation_matrix(J, kind), b, c)
+            w = jnp.where(bb != a, (m - a) / (bb - a), 0.0)
+            zm, ok_m, gm, Dm = point(m, za_ + w * (zb_ - za_))
             ok = ok & ok_m
-            # first passes: fill the bracket ends; then Illinois, halving the value kept
+            # first two passes solve the bracket ends; then Illinois, halving the value kept
             left = jnp.sign(gm) == jnp.sign(ga)  # root between m and bb
-            upd = (jnp.where(left, m, a), jnp.where(left, gm, 0.5 * ga), jnp.where(left, xm, xa),
-                   jnp.where(left, bb, m), jnp.where(left, 0.5 * gb, gm), jnp.where(left, xb, xm))
-            first = (a, gm, xm, bb, gb, xb)
-            second = (a, ga, xa, bb, gm, xm)
-            new = tuple(jnp.where(i == 0, f, jnp.where(i == 1, s, u)) for f, s, u in zip(first, second, upd))
+            sel = lambda c, u, v: jax.tree.map(lambda x, y: jnp.where(c, x, y), u, v)  # noqa: E731
+            upd = sel(left, (m, gm, zm, Dm, bb, 0.5 * gb, zb_, Db), (a, 0.5 * ga, za_, Da, m, gm, zm, Dm))
+            first = (a, gm, zm, Dm, bb, gb, zb_, Db)
+            second = (a, ga, za_, Da, bb, gm, zm, Dm)
+            new = sel(i == 0, first, sel(i == 1, second, upd))
             bracketed = jnp.where(i == 1, jnp.sign(gm) != jnp.sign(ga), ok)
             return (*new, ok & bracketed)
 
-        init = (a0, jnp.ones((), x0.dtype), x0, a1, jnp.ones((), x0.dtype), x1, jnp.ones((), bool))
-        a, ga, xa, bb, gb, xb, ok = jax.lax.fori_loop(0, iters, body, init)
+        one_ = jnp.ones((), za.dtype)
+        D0 = jnp.zeros((n, n + 1), za.dtype)
+        init = (0.0 * one_, one_, za, D0, one_, one_, zb, D0, jnp.all(jnp.isfinite(nu)))
+        a, ga, za_, Da, bb, gb, zb_, Db, ok = jax.lax.fori_loop(0, iters, body, init)
         pick = jnp.abs(ga) <= jnp.abs(gb)
-        return jnp.where(pick, xa, xb), jnp.where(pick, a, bb), ok
+        return jnp.where(pick, za_, zb_), ok, jnp.where(pick, Da, Db)
 
-    return jax.vmap(one)(X0, X1, P, A0, A1, b, c)
-
-
-@partial(jax.jit, static_argnames=("flow",))
-def jacobians(flow, X, P):
-    """Jacobians at states X (B, n) with parameter rows P (B, m)."""
-    return jax.vmap(lambda x, p: jax.jacfwd(lambda y: flow.rhs(y, p))(x))(X, P)
-
-
-@partial(jax.jit, static_argnames=("flow",))
-def parameter_derivatives(flow, X, P, k):
-    """df/dp_k at states X (B, n) with parameter rows P (B, m)."""
-    return jax.vmap(lambda x, p: jax.jacfwd(lambda a: flow.rhs(x, p.at[k].set(a)))(p[k]))(X, P)
+    return jax.vmap(one)(Za, Zb, P, kinds, b, c)
 
 
 def is_branch_point(J: np.ndarray, fp: np.ndarray, rtol: float = 1e-3) -> np.ndarray:
@@ -137,14 +168,3 @@ def is_branch_point(J: np.ndarray, fp: np.ndarray, rtol: float = 1e-3) -> np.nda
     U, _, _ = np.linalg.svd(J)
     w = U[..., :, -1]
     return np.abs(np.sum(w * fp, axis=-1)) <= rtol * np.maximum(np.linalg.norm(fp, axis=-1), 1e-300)
-
-
-@partial(jax.jit, static_argnames=("kind",))
-def bifurcation_matrices(J, kind):
-    return jax.vmap(lambda A: bifurcation_matrix(A, kind))(J)
-
-
-def borders_batch(M: np.ndarray):
-    """Bordering vectors for a stack of matrices (host SVD, vectorised)."""
-    U, _, Vt = np.linalg.svd(np.asarray(M, float))
-    return U[..., :, -1], Vt[..., -1, :]
