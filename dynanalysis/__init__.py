@@ -3,7 +3,7 @@
 Importing the package never changes JAX's global configuration; analyses run in float64 inside
 a scoped ``jax.enable_x64`` context.
 """
-from . import math
+from . import continuation, math
 from .system import ODE, Flow, ode, as_ode
 from .integrate import Trajectory, simulate
 from .fixedpoints import FixedPoints, fixed_points
@@ -15,7 +15,7 @@ from .bifurcation import Bifurcation, Bifurcation1D, Bifurcation2D, BifurcationD
 from .fastslow import FastSlow1D, FastSlow2D
 
 __version__ = "0.1.0"
-__all__ = ["math", "ODE", "Flow", "ode", "as_ode", "simulate", "Trajectory", "fixed_points",
+__all__ = ["continuation", "math", "ODE", "Flow", "ode", "as_ode", "simulate", "Trajectory", "fixed_points",
            "FixedPoints", "Nullclines", "VectorField", "LineField", "limit_cycle", "LimitCycle",
            "PhasePlane1D", "PhasePlane2D", "Bifurcation", "Bifurcation1D", "Bifurcation2D",
            "BifurcationDiagram", "SpecialPoint", "FastSlow1D", "FastSlow2D"]

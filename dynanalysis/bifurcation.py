@@ -21,33 +21,17 @@ from typing import Mapping
 
 import numpy as np
 import jax
-from scipy.stats import qmc
 
 from . import budget, cycles, special, stability, sweep
-from .domain import check_range, domain, grid_points
+from .domain import check_range, domain, grid_points, halton
 from .integrate import simulate
 from .phaseplane import _BRAINPY_IGNORED, _flags, _show
 from .roots import bucket
+from .special import SpecialPoint
 from .system import as_ode
 
 _DEFAULT_PARAM_POINTS = 201
 _DEFAULT_LINE_POINTS = 401
-
-
-@dataclasses.dataclass(frozen=True)
-class SpecialPoint:
-    """A located bifurcation: ``kind`` ("LP" fold, "BP" branch point, "H" Hopf), the parameter
-    values and state there,
-    and ``data`` (eigenvalues; for Hopf points the ``frequency``)."""
-
-    kind: str
-    params: dict
-    state: dict
-    data: dict
-
-    def __repr__(self) -> str:
-        p = ", ".join(f"{k}={v:.10g}" for k, v in self.params.items())
-        return f"{self.kind}({p})"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -252,7 +236,7 @@ class _Bifurcation:
         else:
             self.n_line = 0
             count = seeds or (100 if self.domain.dim == 2 else 64)
-            u = qmc.Halton(self.domain.dim, scramble=False).random(count + 1)[1:]
+            u = halton(count, self.domain.dim)
             self.seeds = self.domain.lo + u * self.domain.scale
         self.max_roots, self.chunk_size = max_roots, chunk_size
         self._diagram = None

@@ -14,10 +14,9 @@ from typing import Mapping
 
 import numpy as np
 import jax
-from scipy.stats import qmc
 
 from . import budget, stability
-from .domain import Domain, domain
+from .domain import Domain, domain, halton
 from .roots import bucket, newton_batch, roots_1d
 
 DEDUP_TOL = 1e-7   # scaled distance under which two roots are the same
@@ -104,7 +103,7 @@ def _seed_array(dom: Domain, seeds) -> np.ndarray:
     if isinstance(seeds, (int, np.integer)):
         if seeds < 1:
             raise ValueError(f"seeds must be a positive count, got {seeds}")
-        u = qmc.Halton(d, scramble=False).random(int(seeds) + 1)[1:]  # skip the corner point
+        u = halton(int(seeds), d)
         return dom.lo + u * (dom.hi - dom.lo)
     if isinstance(seeds, Mapping):
         unknown = [k for k in seeds if k not in dom.names]

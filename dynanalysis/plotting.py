@@ -330,3 +330,36 @@ def plot_cycle_envelope(diagram, ax=None, y=None, color="tab:blue", legend=True)
     if legend:
         ax.legend(loc="best", fontsize="small")
     return ax
+
+
+def plot_branch(branch, ax=None, y=None, color="black", legend=True):
+    """A continued branch against its parameter: stable solid, unstable dashed (pieces share the
+    point where stability changes), special points marked and labelled (H with its criticality)."""
+    ax = _axes(ax)
+    model, pname = branch.model, branch.parameter
+    y = y or model.variables[0]
+    p, v, stable = branch.params[pname], branch.states[y], branch.stable
+    cuts = np.flatnonzero(stable[1:] != stable[:-1]) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(p)]):
+        s = slice(a, min(b + 1, len(p)))
+        ax.plot(p[s], v[s], color=color, lw=1.8 if stable[a] else 1.2, ls="-" if stable[a] else "--",
+                label=None)
+    if legend:  # one legend entry per line style
+        ax.plot([], [], color=color, lw=1.8, label="stable equilibria")
+        ax.plot([], [], color=color, lw=1.2, ls="--", label="unstable equilibria")
+    seen = set()
+    for s in branch.special_points:
+        style = SPECIAL_STYLE.get(s.kind, dict(marker="o", color="tab:gray"))
+        ax.plot(s.params[pname], s.state[y], ls="none", markersize=7, markeredgecolor="black",
+                label=SPECIAL_NAMES.get(s.kind, s.kind) if s.kind not in seen else None, **style)
+        seen.add(s.kind)
+        text = s.kind
+        if "lyapunov" in s.data:
+            text += " sub" if s.data["lyapunov"] > 0 else " super" if s.data["lyapunov"] < 0 else ""
+        ax.annotate(text, (s.params[pname], s.state[y]), textcoords="offset points", xytext=(6, 6),
+                    fontsize="small", color=style["color"])
+    ax.set_xlabel(label(model, pname))
+    ax.set_ylabel(label(model, y))
+    if legend:
+        ax.legend(loc="best", fontsize="small")
+    return ax

@@ -33,6 +33,7 @@ a fold (:func:`is_branch_point`).
 """
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 import numpy as np
@@ -43,6 +44,22 @@ from .roots import lu_solve, newton
 
 KINDS = ("LP", "BP", "H")
 MAX_HOPF_DIM = 12  # the bialternate product has n(n-1)/2 rows: beyond this, no Hopf test
+
+
+@dataclasses.dataclass(frozen=True)
+class SpecialPoint:
+    """A located bifurcation: ``kind`` ("LP" fold, "BP" branch point, "H" Hopf, ...), the
+    parameter values and state there, and ``data`` (eigenvalues; for Hopf points the
+    ``frequency`` and, from continuation, the first Lyapunov coefficient ``lyapunov``)."""
+
+    kind: str
+    params: dict
+    state: dict
+    data: dict
+
+    def __repr__(self) -> str:
+        p = ", ".join(f"{k}={v:.10g}" for k, v in self.params.items())
+        return f"{self.kind}({p})"
 
 
 def _bialternate_index(n: int):

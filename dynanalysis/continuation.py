@@ -1,0 +1,264 @@
+r"""Numerical continuation of equilibria in one parameter (pseudo-arclength).
+
+Unknowns :math:`z = (x, \alpha)` in scaled coordinates :math:`u = z / S` (S: one scale per
+variable, from the model's typical ranges, and the width of the parameter bounds).  From a point
+:math:`u_k` with unit tangent :math:`\tau_k`:
+
+* predictor :math:`u^0 = u_k + h\,\tau_k`;
+* corrector: damped Newton (:func:`.roots.newton`) on the bordered system
+  :math:`f(S u) = 0,\ \tau_k \cdot (u - u^0) = 0`;
+* new tangent from :math:`\begin{pmatrix} f_z S \\ \tau_k^T \end{pmatrix} \tau = e_{n+1}`,
+  normalised, so its orientation follows the branch through folds;
+* step control: a failed corrector, or a tangent turning by more than ``max_angle``, halves h
+  (a guard against jumping to another branch); a success grows it by 1.3 up to ``ds_max``.
+
+Each step is one jitted call (compiled once per model and size; parameters and starts are data).
+Along the branch: the number of unstable eigenvalues (stability), the fold test
+:math:`\tau_\alpha` (sign change: LP), the branch-point test :math:`\det(f_z S; \tau^T)` (sign
+change: BP) and the count of eigenvalues crossing through a complex pair (H; a real pair
+crossing with opposite signs, a neutral saddle, is not one).  Every detected point is then
+located between its two bracketing branch points by :func:`.special.locate` (regula falsi on the
+test function, to float64 precision), and Hopf points get their frequency and first Lyapunov
+coefficient (:func:`.normalform.first_lyapunov`).
+"""
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+from typing import Mapping
+
+import numpy as np
+import jax
+import jax.numpy as jnp
+
+from . import normalform, special, stability
+from .domain import check_range
+from .roots import bucket, lu_solve, newton
+from .special import SpecialPoint
+from .system import as_ode
+
+
+@dataclasses.dataclass(frozen=True)
+class Branch:
+    """A continued solution branch.
+
+    ``kind`` ("equilibrium"), ``parameter`` (the free parameter), ``params[name]`` (arrays along
+    the branch: the free parameter; both on two-parameter curves), ``states[name]``, ``stable``
+    and ``n_unstable`` per point, ``eigenvalues`` (points, n), ``special_points`` (located LP, BP,
+    H with their data), ``status`` (why the branch ended: "bounds", "max_steps", or the failure).
+    """
+
+    kind: str
+    parameter: str
+    params: dict
+    states: dict
+    stable: np.ndarray
+    n_unstable: np.ndarray
+    eigenvalues: np.ndarray
+    special_points: list
+    status: str
+    model: object = None
+
+    def __len__(self) -> int:
+        return len(self.stable)
+
+    def points(self, kind: str) -> list:
+        return [s for s in self.special_points if s.kind == kind]
+
+    def plot(self, ax=None, y=None, **kw):
+        from .plotting import plot_branch
+        return plot_branch(self, ax=ax, y=y, **kw)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "parameter": self.parameter, "status": self.status,
+                "params": {k: v.tolist() for k, v in self.params.items()},
+                "states": {k: v.tolist() for k, v in self.states.items()},
+                "stable": self.stable.tolist(),
+                "special_points": [{"kind": s.kind, "params": s.params, "state": s.state,
+                                    "data": {k: v for k, v in s.data.items() if np.ndim(v) == 0 and not np.iscomplexobj(v)}}
+                                   for s in self.special_points]}
+
+
+@partial(jax.jit, static_argnames=("flow", "max_iter"))
+def _step(flow, z, tau, h, p, k, S, xtol, max_iter=12):
+    """One predictor-corrector step from z (unscaled) along the unit tangent tau (scaled).
+    Returns ``(z_new, tau_new, converged, f_z)``."""
+    n = z.shape[0] - 1
+    z0 = z + h * tau * S
+
+    def G(y):
+        return jnp.concatenate([flow.rhs(y[:n], p.at[k].set(y[n])), (tau @ ((y - z0) / S))[None]])
+
+    y, ok, _, D = newton(G, z0, S, max_iter=max_iter, xtol=xtol)
+    Ds = D * S[None, :]  # rows: f_z S, then tau
+    t = lu_solve(Ds, jnp.zeros(n + 1, z.dtype).at[n].set(1.0))
+    t = t / jnp.linalg.norm(t)
+    return y, t, ok & jnp.all(jnp.isfinite(t)), D[:n]
+
+
+def _scales(model, names, x0):
+    return np.array([abs(model.ranges[v][1] - model.ranges[v][0]) if v in model.ranges
+                     else max(1.0, abs(x0[i])) for i, v in enumerate(names)])
+
+
+def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mapping | None = None,
+               ds: float = 0.01, ds_min: float = 1e-7, ds_max: float = 0.05, max_steps: int = 2000,
+               direction: int = +1, max_angle: float = 30.0, tol: float = 1e-11) -> Branch:
+    """Continue an equilibrium of ``model`` in ``parameter`` between ``bounds = (lo, hi)``.
+
+    Parameters
+    ----------
+    start : ``{variable: value}``, an equilibrium at the parameter's value in ``params`` (or the
+        model default), refined by Newton; ``None``: the fixed-point search over the model's
+        typical ranges, which must find exactly one equilibrium.
+    ds, ds_min, ds_max : arclength steps in scaled units (each variable divided by its typical
+        range, the parameter by ``hi - lo``).
+    direction : +1 to start towards larger parameter values, -1 towards smaller.
+    max_angle : largest turn of the tangent in one step (degrees) before the step is halved.
+    tol : Newton's scaled step tolerance (float64 grade by default).
+    """
+    model = as_ode(model)
+    if parameter not in model.flow.param_names:
+        raise ValueError(f"parameter {parameter!r} is not a parameter of {model.name}; parameters are "
+                         f"{list(model.flow.param_names)}")
+    if bounds is None:
+        raise ValueError("bounds=(lo, hi) for the parameter is required")
+    lo, hi = check_range(parameter, bounds, "bounds")
+    if direction not in (1, -1):
+        raise ValueError(f"direction must be +1 or -1, got {direction!r}")
+    if not 0 < ds_min <= ds <= ds_max:
+        raise ValueError(f"need 0 < ds_min <= ds <= ds_max, got {ds_min}, {ds}, {ds_max}")
+    if int(max_steps) != max_steps or max_steps < 1:
+        raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
+    if params:
+        model = model.with_params(**params)
+    names = model.variables
+    flow = model.flow
+    _, p = model.flat_params()
+    k = list(flow.param_names).index(parameter)
+    a0 = float(p[k])
+    if not lo <= a0 <= hi:
+        raise ValueError(f"the start value {parameter} = {a0} lies outside bounds ({lo}, {hi})")
+    x0 = _start_state(model, names, start, p)
+    S = np.r_[_scales(model, names, x0), hi - lo]
+    with jax.enable_x64(True):
+        # the start: a corrector step with the parameter held (tangent e_alpha, zero step)
+        e = np.zeros(len(S))
+        e[-1] = 1.0
+        z, tau, ok, D = jax.device_get(_step(flow, np.r_[x0, a0], e, np.float64(0.0), p, k, S, tol))
+        moved = np.max(np.abs(z[:-1] - x0) / S[:-1])
+        if not ok or moved > 1e-3:
+            res = np.max(np.abs(np.asarray(flow.rhs(jnp.asarray(x0), jnp.asarray(p)))) / S[:-1])
+            raise ValueError(f"start is not an equilibrium of {model.name} at {parameter} = {a0}: scaled "
+                             f"residual max|f_i| / range_i = {res:.3g}, and Newton from it "
+                             f"{'did not converge' if not ok else f'moved {moved:.3g} (scaled)'}")
+        tau = tau * (1 if tau[-1] * direction > 0 else -1)
+        Z, T, Dz = [z], [tau], [D]
+        h, status = ds, "max_steps"
+        cos_max = np.cos(np.radians(max_angle))
+        steps = 0
+        while steps < max_steps:
+            steps += 1
+            y, t, ok, D = jax.device_get(_step(flow, Z[-1], T[-1], np.float64(h), p, k, S, tol))
+            t = t if t @ T[-1] >= 0 else -t
+            if not ok or t @ T[-1] < cos_max:
+                h /= 2
+                if h < ds_min:
+                    status = (f"no convergence at {parameter} = {Z[-1][-1]:.10g}: the corrector failed down to "
+                              f"the smallest step ds_min = {ds_min}")
+                    break
+                continue
+            if not lo <= y[-1] <= hi:  # land exactly on the bound: hold the parameter there
+                bound = hi if y[-1] > hi else lo
+                y, _, ok, D = jax.device_get(_step(flow, Z[-1], e, np.float64((bound - Z[-1][-1]) / S[-1]), p, k, S, tol))
+                if ok:
+                    Z.append(y), T.append(t), Dz.append(D)
+                status = "bounds"
+                break
+            Z.append(y), T.append(t), Dz.append(D)
+            h = min(1.3 * h, ds_max)
+    Z, T, Dz = np.array(Z), np.array(T), np.array(Dz)
+    return _branch(model, parameter, k, p, S, Z, T, Dz, status)
+
+
+def _start_state(model, names, start, p):
+    if start is None:
+        from .fixedpoints import fixed_points
+        missing = [v for v in names if v not in model.ranges]
+        if missing:
+            raise ValueError(f"start=None needs typical ranges for {missing}; give start={{variable: value}}")
+        fps = fixed_points(model, {v: model.ranges[v] for v in names})
+        if len(fps) != 1:
+            raise ValueError(f"start=None: {len(fps)} equilibria found at the start value; give "
+                             f"start={{variable: value}} (e.g. one of {fps.points.tolist()[:4]})")
+        return fps.points[0]
+    if not isinstance(start, Mapping):
+        raise ValueError("start must be a dict {variable: value}")
+    unknown = [v for v in start if v not in names]
+    missing = [v for v in names if v not in start]
+    if unknown or missing:
+        raise ValueError(f"start: unknown variable(s) {unknown}, missing {missing}; variables are {list(names)}")
+    x0 = np.array([float(start[v]) for v in names])
+    if not np.all(np.isfinite(x0)):
+        raise ValueError(f"start must be finite, got {start}")
+    return x0
+
+
+def _branch(model, parameter, k, p, S, Z, T, Dz, status) -> Branch:
+    n = Z.shape[1] - 1
+    J = Dz[:, :, :n]
+    ev = stability.eigenvalues(J)
+    tol = stability.RTOL * stability.jacobian_scale(J)
+    n_unstable = np.sum(ev.real > tol[:, None], axis=-1)
+    brackets = []
+    if len(Z) > 1:
+        fold = np.sign(T[:, -1])
+        bp = np.sign(np.linalg.det(np.concatenate([Dz * S[None, None, :], T[:, None, :]], axis=1)))
+        cplx = np.any(np.abs(ev.imag) > tol[:, None], axis=-1)
+        for i in range(len(Z) - 1):
+            if fold[i] * fold[i + 1] < 0:
+                brackets.append(("LP", i))
+            elif bp[i] * bp[i + 1] < 0:
+                brackets.append(("BP", i))
+            if abs(int(n_unstable[i]) - int(n_unstable[i + 1])) == 2 and (cplx[i] or cplx[i + 1]) and n > 1:
+                brackets.append(("H", i))
+    points = _locate(model, parameter, k, p, S, Z, Dz, brackets)
+    return Branch("equilibrium", parameter, {parameter: Z[:, n]}, {v: Z[:, j] for j, v in enumerate(model.variables)},
+                  n_unstable == 0, n_unstable, ev, points, status, model)
+
+
+def _locate(model, parameter, k, p, S, Z, Dz, brackets) -> list:
+    if not brackets:
+        return []
+    flow, n = model.flow, Z.shape[1] - 1
+    if n > special.MAX_HOPF_DIM:  # no bialternate test: Hopf points stay unlocated for now
+        brackets = [b for b in brackets if b[0] != "H"]
+    B = len(brackets)
+    idx = np.array([i for _, i in brackets])
+    kinds = np.array([special.KINDS.index(kind) for kind, _ in brackets], dtype=np.int32)
+    b, c = special.borders(special.test_matrices(Dz[idx, :, :n], kinds))
+    pad = lambda a: np.concatenate([a, np.repeat(a[:1], bucket(B) - B, 0)])  # noqa: E731
+    with jax.enable_x64(True):
+        z, ok, D = jax.device_get(special.locate(flow, pad(Z[idx]), pad(Z[idx + 1]), pad(np.tile(p, (B, 1))),
+                                                 np.int32(k), pad(kinds), pad(b), pad(c), S))
+    out = []
+    for j in range(B):
+        kind = special.KINDS[kinds[j]]
+        J, fp = D[j, :, :n], D[j, :, n]
+        ev = stability.eigenvalues(J[None])[0]
+        data = {"eigenvalues": ev, "located": bool(ok[j])}
+        zj = z[j] if ok[j] else 0.5 * (Z[idx[j]] + Z[idx[j] + 1])  # unlocated: reported, flagged
+        if ok[j] and kind != "H":
+            kind = "BP" if special.is_branch_point(J[None], fp[None])[0] else "LP"
+        if kind == "H":
+            crit = ev[np.argmin(np.abs(ev.real))]
+            if ok[j] and abs(crit.imag) <= 1e-8 * max(stability.jacobian_scale(J), 1e-300):
+                continue  # a neutral saddle
+            pz = p.copy()
+            pz[k] = zj[n]
+            l1, omega = normalform.first_lyapunov(flow, zj[:n], pz, J)
+            data.update(frequency=omega, lyapunov=l1,
+                        criticality="subcritical" if l1 > 0 else "supercritical" if l1 < 0 else "degenerate")
+        out.append(SpecialPoint(kind, {parameter: float(zj[n])},
+                                {v: float(zj[i]) for i, v in enumerate(model.variables)}, data))
+    return out
