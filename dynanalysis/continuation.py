@@ -36,6 +36,7 @@ from .domain import check_range
 from .roots import bucket, lu_solve, newton
 from .special import SpecialPoint
 from .system import as_ode
+from .xla import jit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Branch:
                                    for s in self.special_points]}
 
 
-@partial(jax.jit, static_argnames=("flow", "max_iter"))
+@partial(jit, static_argnames=("flow", "max_iter"))
 def _step(flow, z, tau, h, p, k, S, xtol, max_iter=12):
     """One predictor-corrector step from z (unscaled) along the unit tangent tau (scaled).
     Returns ``(z_new, tau_new, converged, f_z)``."""

@@ -32,6 +32,7 @@ from .integrate import simulate
 from .roots import lu_solve
 from .steppers import rk4
 from .system import Flow, as_ode
+from .xla import jit
 
 STEPS = 4096
 
@@ -113,7 +114,7 @@ def _flow_map(flow: Flow, x, T, p, M):
     return lax.fori_loop(0, M, lambda i, y: rk4(f, y, i * h, h), x)
 
 
-@partial(jax.jit, static_argnames=("flow", "k", "iters"))
+@partial(jit, static_argnames=("flow", "k", "iters"))
 def _shoot(flow: Flow, k, M, x0, T0, p, level, scale, iters=30):
     n = x0.shape[0]
 

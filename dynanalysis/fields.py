@@ -10,9 +10,10 @@ import jax.numpy as jnp
 
 from . import budget
 from .domain import Domain
+from .xla import jit
 
 
-@partial(jax.jit, static_argnames=("flow",))
+@partial(jit, static_argnames=("flow",))
 def field_on_grid(flow, X, Y, p):
     """``(ny, nx, 2)``: the two free variables' derivatives at every grid point."""
     pts = jnp.stack([X.ravel(), Y.ravel()], axis=-1)
@@ -64,7 +65,7 @@ class LineField:
         return plot_line_field(self, ax=ax, **kw)
 
 
-@partial(jax.jit, static_argnames=("flow",))
+@partial(jit, static_argnames=("flow",))
 def _on_line(flow, x, p):
     return jax.vmap(lambda y: flow.rhs(y[None], p)[0])(x)
 

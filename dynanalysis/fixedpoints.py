@@ -18,6 +18,7 @@ import jax
 from . import budget, stability
 from .domain import Domain, domain, halton
 from .roots import bucket, newton_batch, roots_1d
+from .xla import jit
 
 DEDUP_TOL = 1e-7   # scaled distance under which two roots are the same
 BOX_MARGIN = 1e-9  # scaled: roots exactly on the box's edge are kept
@@ -75,7 +76,7 @@ class FixedPoints:
 
 
 # --------------------------------------------------------------------------- compiled kernels
-@partial(jax.jit, static_argnames=("flow", "n"))
+@partial(jit, static_argnames=("flow", "n"))
 def _roots_line(flow, lo, hi, p, n):
     f = lambda y: flow.rhs(y[None], p)[0]  # noqa: E731
     x, valid, double, overflow = roots_1d(f, lo, hi, n, k=n)

@@ -28,6 +28,7 @@ from jax import lax
 from . import budget
 from .steppers import METHODS, dopri5, fixed_stepper
 from .system import ODE, Flow, as_ode
+from .xla import jit
 
 __all__ = ["simulate", "Trajectory"]
 
@@ -108,7 +109,7 @@ def _crossing(flow, x, xn, p, iters=14):
     return g_new > 0, jnp.clip(theta, 1e-6, 1.0)
 
 
-@partial(jax.jit, static_argnames=("flow", "method", "n_rec", "every", "input_fns",
+@partial(jit, static_argnames=("flow", "method", "n_rec", "every", "input_fns",
                                    "array_names", "axes", "max_spikes", "tol"))
 def _run(flow, method, n_rec, every, input_fns, array_names, axes, max_spikes, tol,
          x0, p, dt, t0, arrays):

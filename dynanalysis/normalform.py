@@ -30,8 +30,10 @@ from functools import partial
 import numpy as np
 import jax
 
+from .xla import jit
 
-@partial(jax.jit, static_argnames=("flow",))
+
+@partial(jit, static_argnames=("flow",))
 def _forms(flow, x, p, U2, U3):
     """B on pairs ``U2`` (k, 2, n) and C on triples ``U3`` (l, 3, n) of real directions at x."""
     f = lambda y: flow.rhs(y, p)  # noqa: E731

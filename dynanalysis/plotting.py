@@ -241,7 +241,7 @@ def branches(eq, p, y_index):
     x, valid = eq.x, eq.valid
     G, R = valid.shape
     scale = np.nanmax(x, axis=(0, 1)) - np.nanmin(x, axis=(0, 1)) if valid.any() else np.ones(x.shape[-1])
-    z = np.nan_to_num(x / np.where(scale > 0, scale, 1.0), nan=np.inf)
+    z = np.nan_to_num(x / np.where(scale > 0, scale, 1.0))  # invalid slots are masked below
     D = np.max(np.abs(z[:-1, :, None, :] - z[1:, None, :, :]), axis=-1)  # (G-1, R, R)
     D = np.where(valid[:-1, :, None] & valid[1:, None, :], D, np.inf)
     fwd, back = np.argmin(D, axis=2), np.argmin(D, axis=1)

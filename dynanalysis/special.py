@@ -9,8 +9,10 @@ test function changes sign.  The branch between them is parameterised by the cho
     \nu = \frac{S^{-2} (z_b - z_a)}{(z_b - z_a)^T S^{-2} (z_b - z_a)},
 
 (S the per-unknown scales), so :math:`s = 0` at :math:`z_a` and 1 at :math:`z_b`; each point is
-one Newton solve that needs first derivatives of f only, and the sign change of the test
-function :math:`g(s)` is located by regula falsi (Illinois).  The test functions:
+one plain Newton correction (:func:`.roots.correct`, first derivatives of f only) from the point
+interpolated between the current bracket ends, and the sign change of the test function
+:math:`g(s)` is located by regula falsi (Illinois).  Near a branch point the chord system is
+itself singular and Newton converges only linearly there, hence a generous fixed step count.  The test functions:
 
 * LP: :math:`\tau_\alpha`, the parameter component of the branch tangent
   (:math:`[f_x\; f_\alpha;\ \nu^T]\,\tau = e_{n+1}`); it vanishes where the branch turns back.
@@ -40,7 +42,8 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from .roots import lu_solve, newton
+from .roots import correct, lu_solve
+from .xla import jit
 
 KINDS = ("LP", "BP", "H")
 MAX_HOPF_DIM = 12  # the bialternate product has n(n-1)/2 rows: beyond this, no Hopf test
@@ -125,7 +128,7 @@ def bordered_test(M, b, c):
     return lu_solve(jnp.concatenate([top, bottom], axis=0), rhs)[k]
 
 
-@partial(jax.jit, static_argnames=("flow", "iters"))
+@partial(jit, static_argnames=("flow", "iters"))
 def locate(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
     """Regula falsi on the test function of ``kinds`` (0 LP, 1 BP, 2 H) along the chord from
     ``Za`` to ``Zb`` (B, n + 1: state, then parameter p_k), parameter rows ``P`` (B, m), bordering
@@ -143,7 +146,7 @@ def locate(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
             def G(z):
                 return jnp.concatenate([flow.rhs(z[:n], p.at[k].set(z[n])), (nu @ (z - za) - s)[None]])
 
-            z, ok, _, D = newton(G, guess, scale)
+            z, ok, _, D = correct(G, guess, scale, iters=40)
             J = D[:n, :n]
             tests = [lu_solve(D, e_last)[n], bordered_test(_padded(J, K), b, c)]
             if 1 < n <= MAX_HOPF_DIM:
