@@ -27,6 +27,7 @@ import tempfile
 import time
 
 import numpy as np
+from scipy.optimize import brentq, fsolve  # imported up front: the import is not SciPy's solve time
 
 BRAINPY_QUOTED_S = {"sine": 7.0, "fhn": 45.0, "decision": 73.0}  # BrainPy 2.8 on this machine (issue #4)
 FHN_HOPF = (0.331281337454746, 1.41871866254525)
@@ -77,7 +78,6 @@ def da_decision(c=0.0, plot=False):
 
 # --------------------------------------------------------------------------- SciPy baseline
 def scipy_line(f, params, lo, hi, step):
-    from scipy.optimize import brentq
     xs = np.arange(lo, hi + step / 2, step)
     out = []
     for p in params:
@@ -90,7 +90,6 @@ def scipy_line(f, params, lo, hi, step):
 
 
 def scipy_plane(f, params, lo, hi):
-    from scipy.optimize import fsolve
     g = np.linspace(lo, hi, 6)
     seeds = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
     out = []

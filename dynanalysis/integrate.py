@@ -28,7 +28,6 @@ from jax import lax
 from . import budget
 from .steppers import METHODS, dopri5, fixed_stepper
 from .system import ODE, Flow, as_ode
-from .xla import jit
 
 __all__ = ["simulate", "Trajectory"]
 
@@ -109,7 +108,9 @@ def _crossing(flow, x, xn, p, iters=14):
     return g_new > 0, jnp.clip(theta, 1e-6, 1.0)
 
 
-@partial(jit, static_argnames=("flow", "method", "n_rec", "every", "input_fns",
+# plain jax.jit, not xla.jit: XLA's default emitters vectorise this throughput kernel better
+# (Hodgkin-Huxley RK4, batch 100: 0.27 s against 0.37 s with the classic ones)
+@partial(jax.jit, static_argnames=("flow", "method", "n_rec", "every", "input_fns",
                                    "array_names", "axes", "max_spikes", "tol"))
 def _run(flow, method, n_rec, every, input_fns, array_names, axes, max_spikes, tol,
          x0, p, dt, t0, arrays):

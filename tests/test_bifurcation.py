@@ -207,3 +207,21 @@ def test_fast_slow_bad_input(kwargs, match):
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         da.FastSlow2D(HindmarshRose(), **args)
+
+
+def test_corrector_converges_from_close_guesses_and_reports_failure():
+    """The fixed-step corrector behind every located special point: a regular root to float64
+    precision, a double root (singular Jacobian: linear convergence) to its conditioning, and
+    no root at all reported as not converged."""
+    from dynanalysis.roots import correct
+    with jax.enable_x64(True):
+        run = jax.jit(lambda x0: correct(lambda x: jax.numpy.stack([x[0] ** 3 - 2.0, x[1] - x[0]]), x0,
+                                         np.ones(2), iters=12))
+        x, ok, res, J = run(np.array([1.1, 0.9]))
+        assert bool(ok) and np.allclose(x, 2.0 ** (1 / 3), rtol=0, atol=1e-14)
+        np.testing.assert_allclose(J, [[3 * 2.0 ** (2 / 3), 0.0], [-1.0, 1.0]], rtol=1e-12)
+        double = jax.jit(lambda x0: correct(lambda x: (x - 0.3) ** 2, x0, np.ones(1), iters=40))
+        x, ok, _, _ = double(np.array([0.35]))
+        assert bool(ok) and abs(float(x[0]) - 0.3) < 1e-5
+        none = jax.jit(lambda x0: correct(lambda x: x**2 + 1.0, x0, np.ones(1), iters=40))
+        assert not bool(none(np.array([0.2]))[1])
