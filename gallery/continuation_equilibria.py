@@ -24,7 +24,7 @@ def render(out_dir: Path) -> str:
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), layout="constrained")
     b_sine.plot(ax=axes[0], y="x")
-    axes[0].set_title("dx/dt = sin x + I: one branch through six folds", fontsize=10)
+    axes[0].set_title(f"dx/dt = sin x + I: one branch through {len(b_sine.points('LP'))} folds", fontsize=10)
     b_fhn.plot(ax=axes[1], y="V")
     axes[1].set_title("FitzHugh–Nagumo: two subcritical Hopf points", fontsize=10)
     b_hh.plot(ax=axes[2], y="V")
