@@ -232,6 +232,29 @@ SPECIAL_STYLE = {"LP": dict(marker="s", color="tab:red"), "H": dict(marker="D", 
 SPECIAL_NAMES = {"LP": "fold (LP)", "H": "Hopf (H)", "BP": "branch point (BP)"}
 
 
+def stability_pieces(p, y, stable):
+    """Split a polyline where its stability changes; neighbouring pieces share the switching
+    point.  Returns a list of (p values, y values, stable)."""
+    cuts = np.flatnonzero(stable[1:] != stable[:-1]) + 1
+    return [(p[a:b + 1], y[a:b + 1], bool(stable[a])) for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(stable)])]
+
+
+def mark_special_points(ax, points, pname, y):
+    """Each special point marked in its kind's style and labelled (a Hopf point with its
+    criticality where the first Lyapunov coefficient is known); one legend entry per kind."""
+    seen = set()
+    for s in points:
+        style = SPECIAL_STYLE.get(s.kind, dict(marker="o", color="tab:gray"))
+        ax.plot(s.params[pname], s.state[y], ls="none", markersize=7, zorder=6, markeredgecolor="black",
+                label=SPECIAL_NAMES.get(s.kind, s.kind) if s.kind not in seen else None, **style)
+        seen.add(s.kind)
+        text = s.kind
+        if "lyapunov" in s.data:
+            text += " sub" if s.data["lyapunov"] > 0 else " super" if s.data["lyapunov"] < 0 else ""
+        ax.annotate(text, (s.params[pname], s.state[y]), textcoords="offset points", xytext=(5, 5),
+                    fontsize="small", color=style["color"])
+
+
 def branches(eq, p, y_index):
     """Polylines of the equilibrium branches: each equilibrium is joined to its continuation at
     the next grid value (mutual nearest neighbours in the state scaled by each variable's
@@ -260,10 +283,7 @@ def branches(eq, p, y_index):
                 break
             i, r = i + 1, nxt[i, r]
         gi, ri = np.array(idx).T
-        pv, yv, st = p[gi], x[gi, ri, y_index], eq.stable[gi, ri]
-        cuts = np.flatnonzero(st[1:] != st[:-1]) + 1
-        for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(st)]):
-            out.append((pv[a:b + 1], yv[a:b + 1], bool(st[a])))
+        out += stability_pieces(p[gi], x[gi, ri, y_index], eq.stable[gi, ri])
     return out
 
 
@@ -300,13 +320,7 @@ def plot_bifurcation(diagram, ax=None, y=None, legend=True):
     if ys.size:
         pad = 0.05 * max(np.ptp(ys), 1e-12)
         ax.set_ylim(ys.min() - pad, ys.max() + pad)
-    for kind in ("LP", "BP", "H"):
-        pts = diagram.points(kind)
-        for j, s in enumerate(pts):
-            ax.plot(s.params[pname], s.state[y], linestyle="none", markersize=7, zorder=6,
-                    label=SPECIAL_NAMES[kind] if j == 0 else None, **SPECIAL_STYLE[kind])
-            ax.annotate(kind, (s.params[pname], s.state[y]), textcoords="offset points", xytext=(5, 5),
-                        fontsize="small", color=SPECIAL_STYLE[kind]["color"])
+    mark_special_points(ax, [s for kind in ("LP", "BP", "H") for s in diagram.points(kind)], pname, y)
     if diagram.cycles is not None:
         plot_cycle_envelope(diagram, ax=ax, y=y, legend=False)
     ax.set_xlabel(label(model, pname))
@@ -338,26 +352,12 @@ def plot_branch(branch, ax=None, y=None, color="black", legend=True):
     ax = _axes(ax)
     model, pname = branch.model, branch.parameter
     y = y or model.variables[0]
-    p, v, stable = branch.params[pname], branch.states[y], branch.stable
-    cuts = np.flatnonzero(stable[1:] != stable[:-1]) + 1
-    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(p)]):
-        s = slice(a, min(b + 1, len(p)))
-        ax.plot(p[s], v[s], color=color, lw=1.8 if stable[a] else 1.2, ls="-" if stable[a] else "--",
-                label=None)
+    for pv, yv, st in stability_pieces(branch.params[pname], branch.states[y], branch.stable):
+        ax.plot(pv, yv, color=color, lw=1.8 if st else 1.2, ls="-" if st else "--")
     if legend:  # one legend entry per line style
         ax.plot([], [], color=color, lw=1.8, label="stable equilibria")
         ax.plot([], [], color=color, lw=1.2, ls="--", label="unstable equilibria")
-    seen = set()
-    for s in branch.special_points:
-        style = SPECIAL_STYLE.get(s.kind, dict(marker="o", color="tab:gray"))
-        ax.plot(s.params[pname], s.state[y], ls="none", markersize=7, markeredgecolor="black",
-                label=SPECIAL_NAMES.get(s.kind, s.kind) if s.kind not in seen else None, **style)
-        seen.add(s.kind)
-        text = s.kind
-        if "lyapunov" in s.data:
-            text += " sub" if s.data["lyapunov"] > 0 else " super" if s.data["lyapunov"] < 0 else ""
-        ax.annotate(text, (s.params[pname], s.state[y]), textcoords="offset points", xytext=(6, 6),
-                    fontsize="small", color=style["color"])
+    mark_special_points(ax, branch.special_points, pname, y)
     ax.set_xlabel(label(model, pname))
     ax.set_ylabel(label(model, y))
     if legend:

@@ -62,6 +62,19 @@ def lu_solve(J, b):
     return jsl.lu_solve(jsl.lu_factor(J), b)
 
 
+def _value_and_jac(F):
+    """``x -> (J(x), F(x))`` in one forward pass."""
+    return jax.jacfwd(lambda y: (F(y), F(y)), has_aux=True)
+
+
+def _residual_test(f, J, scale, m, ftol):
+    """Scaled residual ``max |m f| / s`` and whether it is small relative to the scaled Jacobian
+    (which rejects points that only minimise the merit)."""
+    J_s = m[:, None] * J * scale[None, :] / scale[:, None]
+    residual = jnp.max(jnp.abs(m * f) / scale)
+    return residual, residual <= ftol * jnp.maximum(jnp.max(jnp.abs(J_s)), 1e-300)
+
+
 def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, ftol: float = 1e-7):
     """Damped Newton from one seed on the equations selected by ``mask`` (all by default).
 
@@ -88,7 +101,7 @@ def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, 
         grad = -scale * (Jz.T @ (m * f / scale)) / jnp.maximum(jnp.sum(Jz**2), 1e-300)
         return jnp.where(jnp.all(jnp.isfinite(dx)), dx, grad)
 
-    value_and_jac = jax.jacfwd(lambda y: (F(y), F(y)), has_aux=True)  # one pass for both
+    value_and_jac = _value_and_jac(F)
 
     # One call site of the Jacobian (the top of the loop): the loop stops by an iteration that
     # evaluates f and J at the final x and does not move, so no separate evaluation is compiled.
@@ -115,10 +128,8 @@ def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, 
     state = (x0, jnp.zeros(n, x0.dtype), jnp.zeros((n, n), x0.dtype), 0, jnp.zeros((), bool),
              jnp.zeros((), bool))
     x, f, J, _, _, small = lax.while_loop(cond, body, state)
-    J_s = m[:, None] * J * scale[None, :] / scale[:, None]
-    residual = jnp.max(jnp.abs(m * f) / scale)
-    converged = small & jnp.all(jnp.isfinite(x)) & (residual <= ftol * jnp.maximum(jnp.max(jnp.abs(J_s)), 1e-300))
-    return x, converged, residual, J
+    residual, root = _residual_test(f, J, scale, m, ftol)
+    return x, small & jnp.all(jnp.isfinite(x)) & root, residual, J
 
 
 def correct(F, x0, scale, *, iters: int = 8, ftol: float = 1e-10, max_step: float = 0.1):
@@ -133,7 +144,7 @@ def correct(F, x0, scale, *, iters: int = 8, ftol: float = 1e-10, max_step: floa
     ``(x, converged, residual, J)``, ``J`` the Jacobian at the last iterate before its final step.
     """
     scale = jnp.asarray(scale, x0.dtype)
-    value_and_jac = jax.jacfwd(lambda y: (F(y), F(y)), has_aux=True)
+    value_and_jac = _value_and_jac(F)
 
     def body(_, state):
         x, _, _ = state
@@ -145,10 +156,8 @@ def correct(F, x0, scale, *, iters: int = 8, ftol: float = 1e-10, max_step: floa
 
     n = x0.shape[0]
     x, f, J = lax.fori_loop(0, iters, body, (x0, jnp.zeros(n, x0.dtype), jnp.zeros((n, n), x0.dtype)))
-    J_s = J * scale[None, :] / scale[:, None]
-    residual = jnp.max(jnp.abs(f) / scale)
-    converged = jnp.all(jnp.isfinite(x)) & (residual <= ftol * jnp.maximum(jnp.max(jnp.abs(J_s)), 1e-300))
-    return x, converged, residual, J
+    residual, root = _residual_test(f, J, scale, jnp.ones_like(x0), ftol)
+    return x, jnp.all(jnp.isfinite(x)) & root, residual, J
 
 
 @partial(jit, static_argnames=("flow",))

@@ -12,7 +12,8 @@ test function changes sign.  The branch between them is parameterised by the cho
 one plain Newton correction (:func:`.roots.correct`, first derivatives of f only) from the point
 interpolated between the current bracket ends, and the sign change of the test function
 :math:`g(s)` is located by regula falsi (Illinois).  Near a branch point the chord system is
-itself singular and Newton converges only linearly there, hence a generous fixed step count.  The test functions:
+itself singular and Newton converges only linearly there, hence a generous fixed step count.
+The test functions:
 
 * LP: :math:`\tau_\alpha`, the parameter component of the branch tangent
   (:math:`[f_x\; f_\alpha;\ \nu^T]\,\tau = e_{n+1}`); it vanishes where the branch turns back.

@@ -16,9 +16,4 @@ import jax
 
 COMPILER_OPTIONS = {"xla_cpu_use_fusion_emitters": False}
 
-
-def jit(fun=None, **kw):
-    """``jax.jit(fun, **kw)`` with :data:`COMPILER_OPTIONS`; usable as ``@partial(jit, ...)``."""
-    if fun is None:
-        return partial(jit, **kw)
-    return jax.jit(fun, compiler_options=COMPILER_OPTIONS, **kw)
+jit = partial(jax.jit, compiler_options=COMPILER_OPTIONS)  # used as @partial(jit, static_argnames=...)
