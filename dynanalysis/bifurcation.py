@@ -177,7 +177,8 @@ def _special_points(dom, eq, pnames, grids):
         params = {pnames[0]: float(z[i, n])}
         if len(pnames) > 1:
             params[pnames[1]] = float(second[i])
-        out.append(SpecialPoint(str(names[i]), params, {v: float(z[i, j]) for j, v in enumerate(dom.names)}, data))
+        out.append(SpecialPoint(str(names[i]), params, {v: float(z[i, j]) for j, v in enumerate(dom.names)}, data,
+                                dom.model.with_params(**{**dom.params(), **params})))
     return sorted(out, key=lambda s: (s.kind, tuple(s.params.values())))
 
 

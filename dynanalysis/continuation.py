@@ -67,8 +67,11 @@ class Branch:
         return [s for s in self.special_points if s.kind == kind]
 
     def plot(self, ax=None, y=None, **kw):
-        from .plotting import plot_branch
-        return plot_branch(self, ax=ax, y=y, **kw)
+        """Against the parameter (``y`` a variable); fold and Hopf curves in the parameter plane."""
+        from . import plotting
+        if self.kind in ("fold", "hopf"):
+            return plotting.plot_curve(self, ax=ax, **kw)
+        return plotting.plot_branch(self, ax=ax, y=y, **kw)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "parameter": self.parameter, "status": self.status,
@@ -80,21 +83,114 @@ class Branch:
                                    for s in self.special_points]}
 
 
-@partial(jit, static_argnames=("flow", "max_iter"))
-def _step(flow, z, tau, h, p, k, S, xtol, max_iter=12):
-    """One predictor-corrector step from z (unscaled) along the unit tangent tau (scaled).
-    Returns ``(z_new, tau_new, converged, f_z)``."""
-    n = z.shape[0] - 1
+@dataclasses.dataclass(frozen=True)
+class EquilibriumSystem:
+    """Unknowns ``y = (x, p_k)``; residual ``f(x, p with p_k = y[n])``; observed along the branch:
+    ``D = [f_x  f_alpha]``.  Hashable (a static argument of the jitted step); ``p``, ``k`` are data."""
+
+    flow: object
+
+    def __call__(self, y, p, k):
+        return self.flow.rhs(y[:-1], p.at[k].set(y[-1]))
+
+    def observe(self, y, D, p, k):
+        return D[:-1]
+
+
+@partial(jit, static_argnames=("system", "max_iter"))
+def _step(system, z, tau, h, args, S, xtol, max_iter=12):
+    """One predictor-corrector step of ``system`` (m residuals in m + 1 unknowns, scales S) from
+    z along the unit tangent tau (scaled).  Returns ``(z_new, tau_new, converged, observed)``."""
+    m = z.shape[0] - 1
     z0 = z + h * tau * S
 
     def G(y):
-        return jnp.concatenate([flow.rhs(y[:n], p.at[k].set(y[n])), (tau @ ((y - z0) / S))[None]])
+        return jnp.concatenate([system(y, *args), (tau @ ((y - z0) / S))[None]])
 
     y, ok, _, D = newton(G, z0, S, max_iter=max_iter, xtol=xtol)
-    Ds = D * S[None, :]  # rows: f_z S, then tau
-    t = lu_solve(Ds, jnp.zeros(n + 1, z.dtype).at[n].set(1.0))
+    t = lu_solve(D * S[None, :], jnp.zeros(m + 1, z.dtype).at[m].set(1.0))
     t = t / jnp.linalg.norm(t)
-    return y, t, ok & jnp.all(jnp.isfinite(t)), D[:n]
+    return y, t, ok & jnp.all(jnp.isfinite(t)), system.observe(y, D, *args)
+
+
+def step(system, z, tau, h, args, S, tol):
+    """Host view of :func:`_step` (float64, NumPy out)."""
+    with jax.enable_x64(True):
+        return jax.device_get(_step(system, z, tau, np.float64(h), args, S, tol))
+
+
+def arclength(system, args, z, tau, S, bounds: Mapping, *, ds, ds_min, ds_max, max_steps, max_angle, tol,
+              observed=None, where=lambda z: f"the last free component {z[-1]:.10g}"):
+    """Pseudo-arclength continuation of ``system`` from the solution z with unit tangent tau
+    (scaled), until a component leaves ``bounds = {index: (lo, hi)}`` (the last point is then
+    placed on the bound), ``max_steps`` steps, or a corrector failure below ``ds_min``
+    (``where(z)`` describes the last point in that message).
+
+    Returns ``(Z, T, O, status)``: points, tangents, the observed quantities of every point
+    (``observed`` is the start's), and why the branch ended."""
+    Z, T, O = [z], [tau], [observed]
+    h, status = ds, "max_steps"
+    cos_max = np.cos(np.radians(max_angle))
+    for _ in range(max_steps):
+        while True:
+            y, t, ok, o = step(system, Z[-1], T[-1], h, args, S, tol)
+            t = t if t @ T[-1] >= 0 else -t
+            if ok and t @ T[-1] >= cos_max:
+                break
+            h /= 2
+            if h < ds_min:
+                return _stack(Z, T, O, f"no convergence at {where(Z[-1])}: the corrector failed down to the "
+                                       f"smallest step ds_min = {ds_min}")
+        out = [(i, hi if y[i] > hi else lo) for i, (lo, hi) in bounds.items() if not lo <= y[i] <= hi]
+        if out:  # land exactly on the bound: hold that component there
+            i, bound = out[0]
+            e = np.zeros(len(S))
+            e[i] = 1.0
+            y, _, ok, o = step(system, Z[-1], e, (bound - Z[-1][i]) / S[i], args, S, tol)
+            if ok:
+                Z.append(y), T.append(t), O.append(o)
+            return _stack(Z, T, O, "bounds")
+        Z.append(y), T.append(t), O.append(o)
+        h = min(1.3 * h, ds_max)
+    return _stack(Z, T, O, status)
+
+
+def _stack(Z, T, O, status):
+    return np.array(Z), np.array(T), jax.tree.map(lambda *a: np.stack(a), *O), status
+
+
+def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1e-13):
+    """The zero of the host test function ``test(z, observed)`` between two consecutive branch
+    points za, zb (of opposite test signs): Illinois regula falsi on the arclength h of the
+    predictor from za along ta, each trial point corrected on the branch.  Returns
+    ``(z, observed, converged)``."""
+    h_b = float(ta @ ((zb - za) / S))
+    a, b = 0.0, h_b
+    za_, ta_ = za, ta
+    ga = gb = None
+    best = None
+    for i in range(iters + 2):
+        h = a if i == 0 else b if i == 1 else (a * gb - b * ga) / (gb - ga) if gb != ga else 0.5 * (a + b)
+        y, _, ok, o = step(system, za_, ta_, h, args, S, tol)
+        if not ok:
+            return y, o, False
+        g = float(test(y, o))
+        if i == 0:
+            ga = g
+            continue
+        if i == 1:
+            gb = g
+            if not np.sign(ga) != np.sign(gb):
+                return y, o, False
+            continue
+        best = (y, o)
+        if g == 0 or abs(b - a) < htol * max(1.0, abs(h_b)):
+            return y, o, True
+        if np.sign(g) == np.sign(ga):
+            a, ga, gb = h, g, 0.5 * gb
+        else:
+            b, gb, ga = h, g, 0.5 * ga
+    return best[0], best[1], False
 
 
 def _scales(model, names, x0):
@@ -142,43 +238,23 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
         raise ValueError(f"the start value {parameter} = {a0} lies outside bounds ({lo}, {hi})")
     x0 = _start_state(model, names, start, p)
     S = np.r_[_scales(model, names, x0), hi - lo]
-    with jax.enable_x64(True):
-        # the start: a corrector step with the parameter held (tangent e_alpha, zero step)
-        e = np.zeros(len(S))
-        e[-1] = 1.0
-        z, tau, ok, D = jax.device_get(_step(flow, np.r_[x0, a0], e, np.float64(0.0), p, k, S, tol))
-        moved = np.max(np.abs(z[:-1] - x0) / S[:-1])
-        if not ok or moved > 1e-3:
+    system = EquilibriumSystem(flow)
+    args = (np.asarray(p, float), np.int32(k))
+    # the start: a corrector step with the parameter held (tangent e_alpha, zero step)
+    e = np.zeros(len(S))
+    e[-1] = 1.0
+    z, tau, ok, D = step(system, np.r_[x0, a0], e, 0.0, args, S, tol)
+    moved = np.max(np.abs(z[:-1] - x0) / S[:-1])
+    if not ok or moved > 1e-3:
+        with jax.enable_x64(True):
             res = np.max(np.abs(np.asarray(flow.rhs(jnp.asarray(x0), jnp.asarray(p)))) / S[:-1])
-            raise ValueError(f"start is not an equilibrium of {model.name} at {parameter} = {a0}: scaled "
-                             f"residual max|f_i| / range_i = {res:.3g}, and Newton from it "
-                             f"{'did not converge' if not ok else f'moved {moved:.3g} (scaled)'}")
-        tau = tau * (1 if tau[-1] * direction > 0 else -1)
-        Z, T, Dz = [z], [tau], [D]
-        h, status = ds, "max_steps"
-        cos_max = np.cos(np.radians(max_angle))
-        steps = 0
-        while steps < max_steps:
-            steps += 1
-            y, t, ok, D = jax.device_get(_step(flow, Z[-1], T[-1], np.float64(h), p, k, S, tol))
-            t = t if t @ T[-1] >= 0 else -t
-            if not ok or t @ T[-1] < cos_max:
-                h /= 2
-                if h < ds_min:
-                    status = (f"no convergence at {parameter} = {Z[-1][-1]:.10g}: the corrector failed down to "
-                              f"the smallest step ds_min = {ds_min}")
-                    break
-                continue
-            if not lo <= y[-1] <= hi:  # land exactly on the bound: hold the parameter there
-                bound = hi if y[-1] > hi else lo
-                y, _, ok, D = jax.device_get(_step(flow, Z[-1], e, np.float64((bound - Z[-1][-1]) / S[-1]), p, k, S, tol))
-                if ok:
-                    Z.append(y), T.append(t), Dz.append(D)
-                status = "bounds"
-                break
-            Z.append(y), T.append(t), Dz.append(D)
-            h = min(1.3 * h, ds_max)
-    Z, T, Dz = np.array(Z), np.array(T), np.array(Dz)
+        raise ValueError(f"start is not an equilibrium of {model.name} at {parameter} = {a0}: scaled "
+                         f"residual max|f_i| / range_i = {res:.3g}, and Newton from it "
+                         f"{'did not converge' if not ok else f'moved {moved:.3g} (scaled)'}")
+    tau = tau * (1 if tau[-1] * direction > 0 else -1)
+    Z, T, Dz, status = arclength(system, args, z, tau, S, {len(S) - 1: (lo, hi)}, ds=ds, ds_min=ds_min,
+                                 ds_max=ds_max, max_steps=max_steps, max_angle=max_angle, tol=tol, observed=D,
+                                 where=lambda z: f"{parameter} = {z[-1]:.10g}")
     return _branch(model, parameter, k, p, S, Z, T, Dz, status)
 
 
@@ -260,6 +336,9 @@ def _locate(model, parameter, k, p, S, Z, Dz, brackets) -> list:
             l1, omega = normalform.first_lyapunov(flow, zj[:n], pz, J)
             data.update(frequency=omega, lyapunov=l1,
                         criticality="subcritical" if l1 > 0 else "supercritical" if l1 < 0 else "degenerate")
-        out.append(SpecialPoint(kind, {parameter: float(zj[n])},
-                                {v: float(zj[i]) for i, v in enumerate(model.variables)}, data))
+        out.append(SpecialPoint(kind, {parameter: float(zj[n])}, {v: float(zj[i]) for i, v in enumerate(model.variables)},
+                                data, model.with_params(**{parameter: float(zj[n])})))
     return out
+
+
+from .curves import fold_curve, hopf_curve  # noqa: E402,F401  (built on this module's engine)

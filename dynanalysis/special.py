@@ -54,12 +54,15 @@ MAX_HOPF_DIM = 12  # the bialternate product has n(n-1)/2 rows: beyond this, no 
 class SpecialPoint:
     """A located bifurcation: ``kind`` ("LP" fold, "BP" branch point, "H" Hopf, ...), the
     parameter values and state there, and ``data`` (eigenvalues; for Hopf points the
-    ``frequency`` and, from continuation, the first Lyapunov coefficient ``lyapunov``)."""
+    ``frequency`` and, from continuation, the first Lyapunov coefficient ``lyapunov``).
+    ``model`` is the model with every parameter at its value there (a start for two-parameter
+    and periodic-orbit continuation)."""
 
     kind: str
     params: dict
     state: dict
     data: dict
+    model: object = dataclasses.field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         p = ", ".join(f"{k}={v:.10g}" for k, v in self.params.items())
