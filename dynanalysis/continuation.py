@@ -120,22 +120,29 @@ def step(system, z, tau, h, args, S, tol):
 
 
 def arclength(system, args, z, tau, S, bounds: Mapping, *, ds, ds_min, ds_max, max_steps, max_angle, tol,
-              observed=None, where=lambda z: f"the last free component {z[-1]:.10g}"):
+              observed=None, where=lambda z: f"the last free component {z[-1]:.10g}", prepare=None, stop=None):
     """Pseudo-arclength continuation of ``system`` from the solution z with unit tangent tau
     (scaled), until a component leaves ``bounds = {index: (lo, hi)}`` (the last point is then
     placed on the bound), ``max_steps`` steps, or a corrector failure below ``ds_min``
     (``where(z)`` describes the last point in that message).
 
+    Hooks: ``prepare(z, tau, observed) -> (z, tau, args)`` turns an accepted point into the start
+    of the next step (e.g. a new collocation mesh and phase reference; called on the start too);
+    ``stop(z, observed) -> str | None`` ends the branch with that status.
+
     Returns ``(Z, T, O, status)``: points, tangents, the observed quantities of every point
-    (``observed`` is the start's), and why the branch ended."""
+    (``observed`` is the start's), and why the branch ended.  Points are as computed (before
+    ``prepare``)."""
     Z, T, O = [z], [tau], [observed]
-    h, status = ds, "max_steps"
+    h = ds
     cos_max = np.cos(np.radians(max_angle))
+    cur = prepare(z, tau, observed) if prepare else (z, tau, args)
     for _ in range(max_steps):
+        zc, tc, ac = cur
         while True:
-            y, t, ok, o = step(system, Z[-1], T[-1], h, args, S, tol)
-            t = t if t @ T[-1] >= 0 else -t
-            if ok and t @ T[-1] >= cos_max:
+            y, t, ok, o = step(system, zc, tc, h, ac, S, tol)
+            t = t if t @ tc >= 0 else -t
+            if ok and t @ tc >= cos_max:
                 break
             h /= 2
             if h < ds_min:
@@ -146,51 +153,56 @@ def arclength(system, args, z, tau, S, bounds: Mapping, *, ds, ds_min, ds_max, m
             i, bound = out[0]
             e = np.zeros(len(S))
             e[i] = 1.0
-            y, _, ok, o = step(system, Z[-1], e, (bound - Z[-1][i]) / S[i], args, S, tol)
+            y, _, ok, o = step(system, zc, e, (bound - zc[i]) / S[i], ac, S, tol)
             if ok:
                 Z.append(y), T.append(t), O.append(o)
             return _stack(Z, T, O, "bounds")
         Z.append(y), T.append(t), O.append(o)
+        reason = stop(y, o) if stop else None
+        if reason:
+            return _stack(Z, T, O, reason)
+        cur = prepare(y, t, o) if prepare else (y, t, ac)
         h = min(1.3 * h, ds_max)
-    return _stack(Z, T, O, status)
+    return _stack(Z, T, O, "max_steps")
 
 
 def _stack(Z, T, O, status):
     return np.array(Z), np.array(T), jax.tree.map(lambda *a: np.stack(a), *O), status
 
 
-def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1e-13):
+def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1e-12, h_b=None):
     """The zero of the host test function ``test(z, observed)`` between two consecutive branch
     points za, zb (of opposite test signs): Illinois regula falsi on the arclength h of the
-    predictor from za along ta, each trial point corrected on the branch.  Returns
-    ``(z, observed, converged)``."""
-    h_b = float(ta @ ((zb - za) / S))
-    a, b = 0.0, h_b
-    za_, ta_ = za, ta
-    ga = gb = None
-    best = None
-    for i in range(iters + 2):
-        h = a if i == 0 else b if i == 1 else (a * gb - b * ga) / (gb - ga) if gb != ga else 0.5 * (a + b)
-        y, _, ok, o = step(system, za_, ta_, h, args, S, tol)
+    predictor from za along ta (h_b: that of zb, by default its projection), each trial point
+    corrected on the branch.  Returns ``(z, observed, converged)``."""
+    h_b = float(ta @ ((zb - za) / S)) if h_b is None else float(h_b)
+
+    def at(h):
+        y, _, ok, o = step(system, za, ta, h, args, S, tol)
+        return y, o, ok, float(test(y, o)) if ok else np.nan
+
+    y, o, ok_a, ga = at(0.0)
+    y, o, ok_b, gb = at(h_b)
+    if not (ok_a and ok_b and np.sign(ga) * np.sign(gb) < 0):
+        return y, o, False
+    a, b, side, prev = 0.0, h_b, 0, None
+    for _ in range(iters):
+        h = (a * gb - b * ga) / (gb - ga)
+        y, o, ok, g = at(h)
         if not ok:
             return y, o, False
-        g = float(test(y, o))
-        if i == 0:
-            ga = g
-            continue
-        if i == 1:
-            gb = g
-            if not np.sign(ga) != np.sign(gb):
-                return y, o, False
-            continue
-        best = (y, o)
-        if g == 0 or abs(b - a) < htol * max(1.0, abs(h_b)):
+        if g == 0 or (prev is not None and abs(h - prev) <= htol * max(1.0, abs(h_b))):
             return y, o, True
-        if np.sign(g) == np.sign(ga):
-            a, ga, gb = h, g, 0.5 * gb
+        prev = h
+        if np.sign(g) == np.sign(gb):  # the zero lies in [a, h]
+            b, gb = h, g
+            ga = ga / 2 if side == -1 else ga  # the same end kept twice: Illinois halving
+            side = -1
         else:
-            b, gb, ga = h, g, 0.5 * ga
-    return best[0], best[1], False
+            a, ga = h, g
+            gb = gb / 2 if side == +1 else gb
+            side = +1
+    return y, o, False
 
 
 def _scales(model, names, x0):
