@@ -59,6 +59,7 @@ class Branch:
     special_points: list
     status: str
     model: object = None
+    orbits: dict | None = None
 
     def __len__(self) -> int:
         return len(self.stable)
@@ -114,9 +115,11 @@ def _step(system, z, tau, h, args, S, xtol, max_iter=12):
 
 
 def step(system, z, tau, h, args, S, tol):
-    """Host view of :func:`_step` (float64, NumPy out)."""
+    """Host view of one step (float64, NumPy out): :func:`_step`, or the system's own jitted
+    ``corrector`` of the same signature where its structure allows a faster solve."""
+    fn = getattr(system, "corrector", None) or _step
     with jax.enable_x64(True):
-        return jax.device_get(_step(system, z, tau, np.float64(h), args, S, tol))
+        return jax.device_get(fn(system, z, tau, np.float64(h), args, S, tol))
 
 
 def arclength(system, args, z, tau, S, bounds: Mapping, *, ds, ds_min, ds_max, max_steps, max_angle, tol,
@@ -354,3 +357,4 @@ def _locate(model, parameter, k, p, S, Z, Dz, brackets) -> list:
 
 
 from .curves import fold_curve, hopf_curve  # noqa: E402,F401  (built on this module's engine)
+from .periodic import periodic_orbits  # noqa: E402,F401
