@@ -22,7 +22,7 @@ from typing import Mapping
 import numpy as np
 import jax
 
-from . import budget, cycles, special, stability, sweep
+from . import budget, cycles, diagram, special, stability, sweep
 from .domain import check_range, domain, grid_points, halton
 from .integrate import simulate
 from .phaseplane import _BRAINPY_IGNORED, _flags, _show
@@ -183,6 +183,12 @@ def _special_points(dom, eq, pnames, grids):
 
 
 # --------------------------------------------------------------------------- analyzers
+def _check_method(method):
+    if method not in ("sweep", "continuation"):
+        raise ValueError(f"method must be 'sweep' or 'continuation', got {method!r}")
+    return method
+
+
 def _param_grid(model, target_pars, pars_update, resolutions):
     if not isinstance(target_pars, Mapping) or not 1 <= len(target_pars) <= 2:
         raise ValueError("target_pars must be a dict of one or two parameters {name: (lo, hi)}")
@@ -211,7 +217,7 @@ class _Bifurcation:
     def __init__(self, model, target_pars: Mapping, target_vars: Mapping | None = None,
                  fixed_vars: Mapping | None = None, pars_update: Mapping | None = None,
                  resolutions=None, *, seeds: int | None = None, max_roots: int = 32,
-                 chunk_size: int | None = None, **brainpy_options):
+                 chunk_size: int | None = None, method: str = "sweep", **brainpy_options):
         unknown = [k for k in brainpy_options if k not in _BRAINPY_IGNORED]
         if unknown:
             raise TypeError(f"unexpected keyword argument(s) {unknown}")
@@ -240,7 +246,9 @@ class _Bifurcation:
             u = halton(count, self.domain.dim)
             self.seeds = self.domain.lo + u * self.domain.scale
         self.max_roots, self.chunk_size = max_roots, chunk_size
+        self.method = _check_method(method)
         self._diagram = None
+        self._continued = None
 
     @property
     def grid_shape(self) -> tuple:
@@ -250,8 +258,13 @@ class _Bifurcation:
         mesh = np.meshgrid(*self.grids, indexing="ij")
         return _param_rows_at(self.domain, self.pnames, np.stack([m.ravel() for m in mesh], axis=1))
 
-    def compute(self) -> BifurcationDiagram:
-        """Every equilibrium on the grid, with stability and located special points."""
+    def compute(self, method: str | None = None, **options):
+        """``method="sweep"``: every equilibrium on the parameter grid, with stability and located
+        special points (a :class:`BifurcationDiagram`).  ``method="continuation"``: the branches
+        continued from the equilibria at the ends of the range, and the periodic orbits from every
+        Hopf point (a :class:`~.diagram.Diagram`; ``options`` go to :func:`.diagram.compute`)."""
+        if _check_method(method or self.method) == "continuation":
+            return self._continuation(**options)
         if self._diagram is None:
             dom = self.domain
             eq = sweep.equilibria(dom.flow, dom.names, self._param_rows(), dom.lo, dom.hi, seeds=self.seeds,
@@ -263,6 +276,19 @@ class _Bifurcation:
             self._diagram = BifurcationDiagram(self.pnames, dict(zip(self.pnames, self.grids)), dom.names,
                                                eq, sp, None, self.model, dom.params())
         return self._diagram
+
+    def _continuation(self, **options):
+        if self._continued is None or options:
+            if len(self.pnames) != 1:
+                raise ValueError("method='continuation' continues in one parameter; for two, continue the "
+                                 "fold and Hopf points with continuation.fold_curve / hopf_curve")
+            dom = self.domain
+            (pname,) = self.pnames
+            model = dom.model.with_params(**dom.params())
+            box = {v: (float(a), float(b)) for v, a, b in zip(dom.names, dom.lo, dom.hi)}
+            self._continued = diagram.compute(model, pname, (float(self.grids[0][0]), float(self.grids[0][-1])),
+                                              box, **options)
+        return self._continued
 
     def plot_bifurcation(self, ax=None, y=None, **kw):
         show, kw = _flags(kw)
@@ -355,16 +381,14 @@ class Bifurcation2D(_Bifurcation):
 
     _dims = (2,)
 class Bifurcation(_Bifurcation):
-    """All-equilibria sweep for a model of any dimension:
-    ``Bifurcation(HodgkinHuxley(), {"I": (0, 200)}).compute()``.  The search box is
-    ``target_vars`` or the model's declared typical ranges; ``seeds`` Halton points in it."""
+    """The bifurcation diagram of a model of any dimension, by continuation by default:
+    ``Bifurcation(HodgkinHuxley(), {"I": (0, 200)}).compute()`` continues every equilibrium
+    branch found at the ends of the range and the periodic orbits of every Hopf point (a
+    :class:`~.diagram.Diagram`); ``method="sweep"`` gives the brute-force grid instead.  The
+    search box is ``target_vars`` or the model's declared typical ranges."""
 
     def __init__(self, model, target_pars: Mapping, pars_update: Mapping | None = None,
-                 resolutions=None, target_vars: Mapping | None = None, **kw):
+                 resolutions=None, target_vars: Mapping | None = None, method: str = "continuation", **kw):
         super().__init__(model, target_pars, target_vars, kw.pop("fixed_vars", None), pars_update,
-                         resolutions, **kw)
+                         resolutions, method=method, **kw)
 
-    def compute(self, method: str = "sweep") -> BifurcationDiagram:
-        if method != "sweep":
-            raise ValueError(f"method must be 'sweep' (continuation is not available yet), got {method!r}")
-        return super().compute()

@@ -198,18 +198,21 @@ def _corrector(system, z, tau, h, args, S, xtol, max_iter=12):
         return X[:, 0], X[:, 1], maps
 
     def body(state):
-        y, _, it, _ = state
-        dy, _, _ = solve(y)
+        y, *_, it, _ = state
+        dy, t, maps = solve(y)
         size_ = jnp.max(jnp.abs(dy) / S)
         dy = jnp.where(jnp.isfinite(size_), dy * jnp.minimum(1.0, 0.1 / jnp.maximum(size_, 1e-300)), 0.0)
-        return y + dy, size_, it + 1, size_ < xtol
+        return y + dy, t, maps, size_, it + 1, size_ < xtol
 
     def cond(state):
-        _, size_, it, done = state
+        *_, size_, it, done = state
         return ~done & (it < max_iter) & jnp.isfinite(size_)
 
-    y, last, _, _ = lax.while_loop(cond, body, (z0, jnp.asarray(1e300, z.dtype), 0, False))
-    _, t, maps = solve(y)
+    # the tangent and interval maps come from the Jacobian of the last iteration (the step it
+    # then took is below xtol): one copy of the solve in the compiled program
+    N, n = system.ntst, system.flow.dim
+    init = (z0, jnp.zeros(size, z.dtype), jnp.zeros((N, n, n), z.dtype), jnp.asarray(1e300, z.dtype), 0, False)
+    y, t, maps, last, _, _ = lax.while_loop(cond, body, init)
     t = t / S
     t = t / jnp.linalg.norm(t)  # unit tangent in scaled coordinates
     ok = (last < 100 * xtol) & jnp.all(jnp.isfinite(y)) & jnp.all(jnp.isfinite(t))
@@ -333,15 +336,6 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
     else:
         e = np.zeros(size)
         e[-1] = 1.0
-    z, t, ok, o = step(system, z0, e, 0.0, args(mesh, z0), S, tol)
-    if not ok:
-        raise ValueError(f"no periodic orbit of {model.name} converged from the start at {parameter} = {a0} "
-                         f"({'first-order Hopf orbit' if kind == 'hopf' else 'the measured cycle'}); "
-                         f"try another amplitude= or a finer mesh (ntst)")
-    sign = np.sign(t @ e) if kind == "hopf" else np.sign(t[-1]) * direction
-    t = t * (sign or 1.0)
-    amp0 = np.max((o["max"] - o["min"]) / sv)
-
     def prepare(z, t, o):
         mesh_z = o["mesh"]
         if adapt:
@@ -352,6 +346,19 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
             t = t / np.linalg.norm(t)
             mesh_z = new
         return z, t, args(mesh_z, z)
+
+    z, t, ok, o = step(system, z0, e, 0.0, args(mesh, z0), S, tol)
+    if kind == "cycle" and ok and adapt:
+        for _ in range(2):  # a measured cycle: move the mesh to the orbit before the first point counts
+            zp, _, a = prepare(z, t, o)
+            z, t, ok, o = step(system, zp, e, 0.0, a, S, tol)
+    if not ok:
+        raise ValueError(f"no periodic orbit of {model.name} converged from the start at {parameter} = {a0} "
+                         f"({'first-order Hopf orbit' if kind == 'hopf' else 'the measured cycle'}); "
+                         f"try another amplitude= or a finer mesh (ntst)")
+    sign = np.sign(t @ e) if kind == "hopf" else np.sign(t[-1]) * direction
+    t = t * (sign or 1.0)
+    amp0 = np.max((o["max"] - o["min"]) / sv)
 
     uniform = np.linspace(0.0, 1.0, 4 * ntst, endpoint=False)
     previous = []
@@ -470,7 +477,7 @@ def _cycle_branch(model, system, parameter, S, sv, Z, T, O, status, starts, tol)
     others = np.where(np.arange(n)[None, :] == trivial[:, None], 0.0, np.abs(mus))
     n_unstable = np.sum(others > 1.0 + MULTIPLIER_TOL, axis=1)
     pd = np.real(np.linalg.det(O["monodromy"] + np.eye(n)))
-    fold = O["fold"]
+    fold = T[:, -1]  # the stored tangents (oriented along the branch, also at a point landed on a bound)
     brackets = [("LPC", i, lambda z, o: o["fold"]) for i in _net_turns(Z[:, -1], fold, 1e3 * tol * S[-1])]
     for i in range(len(Z) - 1):
         if not (reliable[i] and reliable[i + 1]):

@@ -228,8 +228,11 @@ def plot_limit_cycle(lc, ax=None, x=None, y=None, color="tab:green", lw=2.5, **k
 
 
 SPECIAL_STYLE = {"LP": dict(marker="s", color="tab:red"), "H": dict(marker="D", color="tab:green"),
+                 "LPC": dict(marker="s", color="tab:orange"), "PD": dict(marker="v", color="tab:brown"),
+                 "NS": dict(marker="p", color="tab:pink"),
                  "BP": dict(marker="^", color="tab:purple")}
-SPECIAL_NAMES = {"LP": "fold (LP)", "H": "Hopf (H)", "BP": "branch point (BP)"}
+SPECIAL_NAMES = {"LP": "fold (LP)", "H": "Hopf (H)", "BP": "branch point (BP)", "LPC": "fold of cycles (LPC)",
+                 "PD": "period doubling (PD)", "NS": "Neimark–Sacker (NS)"}
 
 
 def stability_pieces(p, y, stable):
@@ -245,13 +248,14 @@ def mark_special_points(ax, points, pname, y):
     seen = set()
     for s in points:
         style = SPECIAL_STYLE.get(s.kind, dict(marker="o", color="tab:gray"))
-        ax.plot(s.params[pname], s.state[y], ls="none", markersize=7, zorder=6, markeredgecolor="black",
+        yv = s.data["maximum"][y] if "maximum" in s.data else s.state[y]  # cycles: at their maximum
+        ax.plot(s.params[pname], yv, ls="none", markersize=7, zorder=6, markeredgecolor="black",
                 label=SPECIAL_NAMES.get(s.kind, s.kind) if s.kind not in seen else None, **style)
         seen.add(s.kind)
         text = s.kind
         if "lyapunov" in s.data:
             text += " sub" if s.data["lyapunov"] > 0 else " super" if s.data["lyapunov"] < 0 else ""
-        ax.annotate(text, (s.params[pname], s.state[y]), textcoords="offset points", xytext=(5, 5),
+        ax.annotate(text, (s.params[pname], yv), textcoords="offset points", xytext=(5, 5),
                     fontsize="small", color=style["color"])
 
 
@@ -346,20 +350,46 @@ def plot_cycle_envelope(diagram, ax=None, y=None, color="tab:blue", legend=True)
     return ax
 
 
-def plot_branch(branch, ax=None, y=None, color="black", legend=True):
+def plot_branch(branch, ax=None, y=None, color=None, legend=True):
     """A continued branch against its parameter: stable solid, unstable dashed (pieces share the
-    point where stability changes), special points marked and labelled (H with its criticality)."""
+    point where stability changes); periodic orbits as the envelope of their max and min; special
+    points marked and labelled (H with its criticality)."""
     ax = _axes(ax)
     model, pname = branch.model, branch.parameter
     y = y or model.variables[0]
-    for pv, yv, st in stability_pieces(branch.params[pname], branch.states[y], branch.stable):
-        ax.plot(pv, yv, color=color, lw=1.8 if st else 1.2, ls="-" if st else "--")
+    cycle = branch.kind == "periodic"
+    color = color or ("tab:blue" if cycle else "black")
+    what = "periodic orbits (max / min)" if cycle else "equilibria"
+    curves = [branch.states[f"{y}_max"], branch.states[f"{y}_min"]] if cycle else [branch.states[y]]
+    for yc in curves:
+        for pv, yv, st in stability_pieces(branch.params[pname], yc, branch.stable):
+            ax.plot(pv, yv, color=color, lw=1.8 if st else 1.2, ls="-" if st else "--")
     if legend:  # one legend entry per line style
-        ax.plot([], [], color=color, lw=1.8, label="stable equilibria")
-        ax.plot([], [], color=color, lw=1.2, ls="--", label="unstable equilibria")
+        ax.plot([], [], color=color, lw=1.8, label=f"stable {what}")
+        ax.plot([], [], color=color, lw=1.2, ls="--", label=f"unstable {what}")
     mark_special_points(ax, branch.special_points, pname, y)
     ax.set_xlabel(label(model, pname))
     ax.set_ylabel(label(model, y))
     if legend:
         ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_diagram(diagram, ax=None, y=None, legend=True):
+    """Every branch of a continuation diagram (equilibria black, periodic orbits blue), with one
+    legend entry per line style and special-point kind."""
+    ax = _axes(ax)
+    seen = set()
+    for b in diagram.branches:
+        plot_branch(b, ax=ax, y=y, legend=False)
+        if legend and b.kind not in seen:
+            seen.add(b.kind)
+            color, what = ("tab:blue", "periodic orbits (max / min)") if b.kind == "periodic" else ("black", "equilibria")
+            ax.plot([], [], color=color, lw=1.8, label=f"stable {what}")
+            ax.plot([], [], color=color, lw=1.2, ls="--", label=f"unstable {what}")
+    ax.set_xlim(*diagram.bounds)
+    if legend:
+        handles, labels = ax.get_legend_handles_labels()
+        unique = dict(zip(labels, handles))
+        ax.legend(unique.values(), unique.keys(), loc="best", fontsize="small")
     return ax

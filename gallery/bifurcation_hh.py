@@ -21,7 +21,7 @@ MIN_AMPLITUDE = 1.0
 
 
 def render(out_dir: Path) -> str:
-    bif = da.Bifurcation(HodgkinHuxley(), {"I": (0, 200)}, resolutions={"I": 0.5})
+    bif = da.Bifurcation(HodgkinHuxley(), {"I": (0, 200)}, resolutions={"I": 0.5}, method="sweep")
     env = bif.limit_cycles(DURATION, initials=REST)
     d = bif.compute()
     hopf = d.points("H")

@@ -116,7 +116,7 @@ def test_decision_model_branch_points_where_scipy_says():
 
 def test_hodgkin_huxley_sweep():
     from dynanalysis.models import HodgkinHuxley
-    d = da.Bifurcation(HodgkinHuxley(), {"I": (0, 200)}, resolutions={"I": 0.1}).compute()
+    d = da.Bifurcation(HodgkinHuxley(), {"I": (0, 200)}, resolutions={"I": 0.1}).compute("sweep")
     eq = d.equilibria
     assert np.all(eq.counts == 1)
     I, st = d.grid["I"], eq.stable[:, 0]
