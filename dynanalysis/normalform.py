@@ -70,8 +70,8 @@ def first_lyapunov(flow, x, p, J=None) -> tuple[float, float]:
     """``(l1, omega)`` at a Hopf point x of ``flow`` with flat parameters p (see module doc)."""
     x, p = np.asarray(x, float), np.asarray(p, float)
     if J is None:
-        with jax.enable_x64(True):
-            J = np.asarray(jax.jacfwd(lambda y: flow.rhs(y, p))(x))
+        from .stability import jacobian
+        J = jacobian(flow, x, p)
     A = np.asarray(J, float)
     lam, V = np.linalg.eig(A)
     i = np.argmin(np.abs(lam.real) + np.where(lam.imag > 0, 0.0, np.inf))

@@ -54,7 +54,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from . import budget
+from . import budget, stability
 from .continuation import Branch, _scales, arclength, locate_on_branch, step
 from .cycles import LimitCycle
 from .domain import check_range
@@ -158,9 +158,9 @@ def _bordered_solve(system, A, rows, B):
     Ws, Wp, Wb = W[..., :n], W[..., n:n + 2], W[..., n + 2:]
     ie = slice((m - 1) * n, m * n)  # rows of W for the end node; the rest are the interior
     # the cyclic block rows: x_{j+1} + Ws_e x_j + Wp_e p = Wb_e
-    eye = jnp.eye(N)
-    shift = jnp.roll(eye, 1, axis=1)  # row j -> column j + 1
-    top = (jnp.einsum("jk,ab->jakb", shift, jnp.eye(n)) + jnp.einsum("jk,jab->jakb", eye, Ws[:, ie])).reshape(N * n, N * n)
+    j = np.arange(N)
+    top = jnp.zeros((N, N, n, n), A.dtype).at[j, j].set(Ws[:, ie]).at[j, (j + 1) % N].add(jnp.eye(n, dtype=A.dtype))
+    top = top.transpose(0, 2, 1, 3).reshape(N * n, N * n)
     top = jnp.concatenate([top, Wp[:, ie].reshape(N * n, 2)], axis=1)
     rhs_top = Wb[:, ie].reshape(N * n, K)
     # border rows on the profile X (N, m, n): mesh part and interior part, interiors eliminated
@@ -409,11 +409,7 @@ def _start(start, parameter, model, params, ntst, ncol, amplitude):
         ev = np.asarray(start.data["eigenvalues"])
         omega = float(start.data.get("frequency", np.max(ev.imag)))
         x_h = np.array([start.state[v] for v in model.variables])
-        import jax as _jax  # the critical eigenvector, from the Jacobian at the point
-        with _jax.enable_x64(True):
-            p = model.flat_params()[1]
-            J = np.asarray(_jax.jacfwd(lambda x: model.flow.rhs(x, p))(jnp.asarray(x_h)))
-        lam, V = np.linalg.eig(J)
+        lam, V = np.linalg.eig(stability.jacobian(model.flow, x_h, model.flat_params()[1]))  # critical eigenvector
         i = np.argmin(np.abs(lam - 1j * omega))
         q = V[:, i]
         tau = node_times(np.linspace(0, 1, ntst + 1), ncol)

@@ -15,9 +15,25 @@ Labels
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
+import jax
+
+from .xla import jit
 
 RTOL = 1e-8
+
+
+@partial(jit, static_argnames=("flow",))
+def _jacobian(flow, x, p):
+    return jax.jacfwd(lambda y: flow.rhs(y, p))(x)
+
+
+def jacobian(flow, x, p) -> np.ndarray:
+    """The Jacobian f_x at one point, float64 (one compiled program per model)."""
+    with jax.enable_x64(True):
+        return np.asarray(_jacobian(flow, np.asarray(x, float), np.asarray(p, float)))
 
 
 def eigenvalues(jacobians) -> np.ndarray:

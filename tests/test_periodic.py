@@ -14,6 +14,13 @@ HOPF = da.ode(lambda x, y, a=-0.49, s=-1.0: (a * x - y + s * x * (x * x + y * y)
               name="hopf", ranges={"x": (-1.0, 1.0), "y": (-1.0, 1.0)})
 
 
+# benchmarks/references/cycles_reference.py (SciPy shooting, DOP853 rtol 1e-12, variational
+# equations; independent of this package): values with their error estimates below 1e-8
+HH_LPC = 6.260321274513687
+HH_PERIOD_10 = 14.636209989831476
+ROSSLER_PD = 2.8324450278498405
+
+
 def hopf_normal_form(s):
     # w' = (a + i) w + s w |w|^2 in x = Re w, y = Im w: cycles of radius sqrt(-a / s), period 2 pi,
     # non-trivial Floquet multiplier exp(-2 a 2 pi) (radial eigenvalue a + 3 s r^2 = -2 a)
@@ -81,7 +88,7 @@ def test_hodgkin_huxley_diagram_hopf_points_fold_of_cycles_and_period():
     assert len(h) == 2 and h[0].data["criticality"] == "subcritical"
     # published (Rinzel & Miller 1980; Guckenheimer & Labouriau 1993): fold of cycles near 6.26
     lpc = min(d.points("LPC"), key=lambda s: s.params["I"])
-    assert abs(lpc.params["I"] - 6.26) < 0.01
+    assert abs(lpc.params["I"] - 6.26) < 0.01 and abs(lpc.params["I"] - HH_LPC) < 1e-5
     # a second multiplier at 1 there (a Jordan block: an error d in the monodromy moves it by sqrt(d))
     assert lpc.data["period"] > 15 and abs(np.sort(np.abs(lpc.data["multipliers"]))[-2] - 1) < 2e-2
     # the branch starts at the subcritical Hopf point, ends at the other one, stable above the LPC
@@ -110,6 +117,20 @@ def test_hodgkin_huxley_period_at_10_from_a_simulated_cycle():
     with jax.enable_x64(True):
         T_ref = _scipy_period(hh, x0, 10 * lc.period)
     assert abs(c.states["period"][0] / T_ref - 1) < 1e-4
+    assert abs(c.states["period"][0] / HH_PERIOD_10 - 1) < 1e-7
+
+
+def test_rossler_period_doubling_located():
+    # x' = -y - z, y' = x + a y, z' = b + z (x - c), a = b = 0.2: the period-1 cycle doubles its
+    # period at c = 2.83244502785 (SciPy reference above); a multiplier passes through -1
+    m = da.ode(lambda x, y, z, a=0.2, b=0.2, c=2.5: (-y - z, x + a * y, b + z * (x - c)), name="rossler",
+               ranges={"x": (-6, 6), "y": (-6, 6), "z": (0, 4)})
+    lc = da.limit_cycle(m, {"x": -3.7, "y": 0.0, "z": 0.03}, 300.0)
+    br = ct.periodic_orbits(lc, parameter="c", bounds=(2.5, 3.0), ntst=30)
+    (pd,) = br.points("PD")
+    assert abs(pd.params["c"] - ROSSLER_PD) < 1e-4
+    assert np.min(np.abs(pd.data["multipliers"] + 1)) < 1e-4
+    assert br.stable[0] and not br.stable[-1] and br.status == "bounds"
 
 
 def test_fitzhugh_nagumo_cycle_at_reference():
