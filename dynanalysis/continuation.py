@@ -5,7 +5,7 @@ variable, from the model's typical ranges, and the width of the parameter bounds
 :math:`u_k` with unit tangent :math:`\tau_k`:
 
 * predictor :math:`u^0 = u_k + h\,\tau_k`;
-* corrector: damped Newton (:func:`.roots.newton`) on the bordered system
+* corrector: plain Newton with capped steps (:func:`.roots.correct`) on the bordered system
   :math:`f(S u) = 0,\ \tau_k \cdot (u - u^0) = 0`;
 * new tangent from :math:`\begin{pmatrix} f_z S \\ \tau_k^T \end{pmatrix} \tau = e_{n+1}`,
   normalised, so its orientation follows the branch through folds;
@@ -33,7 +33,7 @@ import jax.numpy as jnp
 
 from . import normalform, special, stability
 from .domain import check_range
-from .roots import bucket, lu_solve, newton
+from .roots import bucket, correct, lu_solve
 from .special import SpecialPoint
 from .system import as_ode
 from .xla import jit
@@ -99,7 +99,7 @@ class EquilibriumSystem:
 
 
 @partial(jit, static_argnames=("system", "max_iter"))
-def _step(system, z, tau, h, args, S, xtol, max_iter=12):
+def _step(system, z, tau, h, args, S, tol, max_iter=12):
     """One predictor-corrector step of ``system`` (m residuals in m + 1 unknowns, scales S) from
     z along the unit tangent tau (scaled).  Returns ``(z_new, tau_new, converged, observed)``."""
     m = z.shape[0] - 1
@@ -108,7 +108,7 @@ def _step(system, z, tau, h, args, S, xtol, max_iter=12):
     def G(y):
         return jnp.concatenate([system(y, *args), (tau @ ((y - z0) / S))[None]])
 
-    y, ok, _, D = newton(G, z0, S, max_iter=max_iter, xtol=xtol)
+    y, ok, _, D = correct(G, z0, S, iters=max_iter, ftol=tol)
     t = lu_solve(D * S[None, :], jnp.zeros(m + 1, z.dtype).at[m].set(1.0))
     t = t / jnp.linalg.norm(t)
     return y, t, ok & jnp.all(jnp.isfinite(t)), system.observe(y, D, *args)
@@ -215,7 +215,7 @@ def _scales(model, names, x0):
 
 def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mapping | None = None,
                ds: float = 0.01, ds_min: float = 1e-7, ds_max: float = 0.05, max_steps: int = 2000,
-               direction: int = +1, max_angle: float = 30.0, tol: float = 1e-11) -> Branch:
+               direction: int = +1, max_angle: float = 30.0, tol: float = 1e-10) -> Branch:
     """Continue an equilibrium of ``model`` in ``parameter`` between ``bounds = (lo, hi)``.
 
     Parameters
@@ -227,7 +227,7 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
         range, the parameter by ``hi - lo``).
     direction : +1 to start towards larger parameter values, -1 towards smaller.
     max_angle : largest turn of the tangent in one step (degrees) before the step is halved.
-    tol : Newton's scaled step tolerance (float64 grade by default).
+    tol : the corrector's residual tolerance, relative to the scaled Jacobian (float64 grade).
     """
     model = as_ode(model)
     if parameter not in model.flow.param_names:
