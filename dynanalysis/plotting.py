@@ -230,9 +230,12 @@ def plot_limit_cycle(lc, ax=None, x=None, y=None, color="tab:green", lw=2.5, **k
 SPECIAL_STYLE = {"LP": dict(marker="s", color="tab:red"), "H": dict(marker="D", color="tab:green"),
                  "LPC": dict(marker="s", color="tab:orange"), "PD": dict(marker="v", color="tab:brown"),
                  "NS": dict(marker="p", color="tab:pink"),
-                 "BP": dict(marker="^", color="tab:purple")}
+                 "BP": dict(marker="^", color="tab:purple"),
+                 "BT": dict(marker="*", color="tab:blue"), "CP": dict(marker="P", color="tab:olive"),
+                 "GH": dict(marker="h", color="tab:cyan"), "ZH": dict(marker="X", color="tab:gray")}
 SPECIAL_NAMES = {"LP": "fold (LP)", "H": "Hopf (H)", "BP": "branch point (BP)", "LPC": "fold of cycles (LPC)",
-                 "PD": "period doubling (PD)", "NS": "Neimark–Sacker (NS)"}
+                 "PD": "period doubling (PD)", "NS": "Neimark–Sacker (NS)",
+                 "BT": "Bogdanov–Takens (BT)", "CP": "cusp (CP)", "GH": "generalised Hopf (GH)", "ZH": "zero-Hopf (ZH)"}
 
 
 def stability_pieces(p, y, stable):
@@ -392,4 +395,45 @@ def plot_diagram(diagram, ax=None, y=None, legend=True):
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles))
         ax.legend(unique.values(), unique.keys(), loc="best", fontsize="small")
+    return ax
+
+
+def plot_curve(branch, ax=None, x=None, color=None, legend=True):
+    """A fold or Hopf curve in the parameter plane (``x``: the parameter on the x axis, by
+    default the first one; the second parameter ``branch.parameter`` on y).  Fold curves solid
+    red, Hopf curves dashed green, the neutral-saddle continuation of a Hopf curve beyond a
+    Bogdanov–Takens point dotted (where ``tests["kappa"] < 0``); codimension-two points marked
+    in their ``SPECIAL_STYLE`` and labelled.  Several curves on one Axes share legend entries."""
+    ax = _axes(ax)
+    model = branch.model
+    names = list(branch.params)
+    x = x or next(k for k in names if k != branch.parameter)
+    y = next(k for k in names if k != x)
+    px, py = branch.params[x], branch.params[y]
+    have = set(ax.get_legend_handles_labels()[1])
+
+    def once(text):  # one legend entry per label on these Axes
+        if text in have:
+            return None
+        have.add(text)
+        return text
+
+    if branch.kind == "fold":
+        ax.plot(px, py, color=color or "tab:red", lw=1.8, ls="-", label=once("fold curve (LP)"))
+    else:
+        kappa = (getattr(branch, "tests", None) or {}).get("kappa")
+        hopf = np.ones(len(px), bool) if kappa is None else np.asarray(kappa) >= 0
+        for a, b, is_hopf in stability_pieces(px, py, hopf):
+            ax.plot(a, b, color=color or "tab:green", lw=1.8 if is_hopf else 1.2, ls="--" if is_hopf else ":",
+                    label=once("Hopf curve (H)" if is_hopf else "neutral saddles"))
+    for s in branch.special_points:
+        style = SPECIAL_STYLE.get(s.kind, dict(marker="o", color="tab:gray"))
+        ax.plot(s.params[x], s.params[y], ls="none", markersize=10 if style["marker"] == "*" else 7, zorder=6,
+                markeredgecolor="black", label=once(SPECIAL_NAMES.get(s.kind, s.kind)), **style)
+        ax.annotate(s.kind, (s.params[x], s.params[y]), textcoords="offset points", xytext=(6, 6),
+                    fontsize="small", color="black")
+    ax.set_xlabel(label(model, x))
+    ax.set_ylabel(label(model, y))
+    if legend:
+        ax.legend(loc="best", fontsize="small")
     return ax

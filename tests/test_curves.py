@@ -88,6 +88,20 @@ def test_bogdanov_takens_normal_form(s):
     other = ct.hopf_curve(h, "b2", bounds=bounds, direction=-1)
     assert other.special_points == [] and other.params["b2"][-1] == pytest.approx(-1.5, abs=1e-12)
 
+    # drawn in the (b1, b2) plane: fold solid, Hopf dashed, neutral saddles dotted, BT marked once
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    _, ax = plt.subplots()
+    for curve in (fold, hopf, other):
+        curve.plot(ax=ax)
+    assert ax.get_xlabel() == "b1" and ax.get_ylabel() == "b2"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert sorted(labels) == sorted(["fold curve (LP)", "Bogdanov–Takens (BT)", "Hopf curve (H)", "neutral saddles"])
+    styles = {line.get_label(): line.get_linestyle() for line in ax.get_lines()}
+    assert styles["fold curve (LP)"] == "-" and styles["Hopf curve (H)"] == "--" and styles["neutral saddles"] == ":"
+    plt.close("all")
+
 
 def test_bautin_normal_form_generalised_hopf_point():
     # z' = (b1 + i) z + b2 z |z|^2 - z |z|^4 in real form, shifted to the equilibrium
