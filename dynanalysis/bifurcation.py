@@ -279,15 +279,19 @@ class _Bifurcation:
 
     def _continuation(self, **options):
         if self._continued is None or options:
-            if len(self.pnames) != 1:
-                raise ValueError("method='continuation' continues in one parameter; for two, continue the "
-                                 "fold and Hopf points with continuation.fold_curve / hopf_curve")
             dom = self.domain
-            (pname,) = self.pnames
             model = dom.model.with_params(**dom.params())
             box = {v: (float(a), float(b)) for v, a, b in zip(dom.names, dom.lo, dom.hi)}
-            self._continued = diagram.compute(model, pname, (float(self.grids[0][0]), float(self.grids[0][-1])),
-                                              box, **options)
+            bounds = {p: (float(g[0]), float(g[-1])) for p, g in zip(self.pnames, self.grids)}
+            if len(self.pnames) == 1:
+                (pname,) = self.pnames
+                self._continued = diagram.compute(model, pname, bounds[pname], box, **options)
+            else:  # the second parameter starts at its value in pars_update / the model, if in range
+                p2 = self.pnames[1]
+                lo, hi = bounds[p2]
+                if not lo <= float(model.parameters[p2]) <= hi:
+                    model = model.with_params(**{p2: 0.5 * (lo + hi)})
+                self._continued = diagram.compute_curves(model, self.pnames, bounds, box, **options)
         return self._continued
 
     def plot_bifurcation(self, ax=None, y=None, **kw):

@@ -215,7 +215,7 @@ def _scales(model, names, x0):
 
 def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mapping | None = None,
                ds: float = 0.01, ds_min: float = 1e-7, ds_max: float = 0.05, max_steps: int = 2000,
-               direction: int = +1, max_angle: float = 30.0, tol: float = 1e-10) -> Branch:
+               direction: int = +1, max_angle: float = 30.0, tol: float = 1e-10, box: Mapping | None = None) -> Branch:
     """Continue an equilibrium of ``model`` in ``parameter`` between ``bounds = (lo, hi)``.
 
     Parameters
@@ -228,6 +228,7 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
     direction : +1 to start towards larger parameter values, -1 towards smaller.
     max_angle : largest turn of the tangent in one step (degrees) before the step is halved.
     tol : the corrector's residual tolerance, relative to the scaled Jacobian (float64 grade).
+    box : ``{variable: (lo, hi)}``: the branch also ends where a variable leaves its range.
     """
     model = as_ode(model)
     if parameter not in model.flow.param_names:
@@ -267,7 +268,12 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
                          f"residual max|f_i| / range_i = {res:.3g}, and Newton from it "
                          f"{'did not converge' if not ok else f'moved {moved:.3g} (scaled)'}")
     tau = tau * (1 if tau[-1] * direction > 0 else -1)
-    Z, T, Dz, status = arclength(system, args, z, tau, S, {len(S) - 1: (lo, hi)}, ds=ds, ds_min=ds_min,
+    limits = {len(S) - 1: (lo, hi)}
+    for v, r in (box or {}).items():
+        if v not in names:
+            raise ValueError(f"box: {v!r} is not a variable of {model.name}; variables are {list(names)}")
+        limits[list(names).index(v)] = check_range(v, r, "box")
+    Z, T, Dz, status = arclength(system, args, z, tau, S, limits, ds=ds, ds_min=ds_min,
                                  ds_max=ds_max, max_steps=max_steps, max_angle=max_angle, tol=tol, observed=D,
                                  where=lambda z: f"{parameter} = {z[-1]:.10g}")
     return _branch(model, parameter, k, p, S, Z, T, Dz, status)

@@ -2,12 +2,16 @@
 either end of the parameter range, continued across it, and the periodic orbits born at every
 Hopf point.
 
-1. All equilibria at the lower end of the range (the fixed-point search over the state box), each
-   continued towards the upper end; then those at the upper end that no branch has reached,
-   continued back.  A branch that passes through folds visits all the equilibria it connects, so
-   each is started once (an equilibrium at an end is "reached" when a branch lands on that bound
-   within a scaled distance of 1e-6).  Isolas that touch neither end are not found.
+1. All equilibria (the fixed-point search over the state box) at a few parameter values, both
+   ends included; each not on a branch found before is continued both ways until the branch
+   leaves the parameter range or the state box.  A branch that passes through folds visits all
+   the equilibria it connects, so each is started once.  A closed branch (an isola) that no
+   seed value crosses is not found.
 2. Periodic orbits from every Hopf point, except those where a cycle branch already ended.
+
+With two parameters (:func:`compute_curves`), the one-parameter diagram at one value of the second
+parameter gives the fold and Hopf points, and each is continued in both parameters in both
+directions, unless it lies on a curve already traced (a cusp's two folds share one curve).
 """
 from __future__ import annotations
 
@@ -30,6 +34,8 @@ class Diagram:
     branches: list
     special_points: list
     model: object = None
+    second: str | None = None  # two-parameter diagrams: the second parameter (branches are curves)
+    second_bounds: tuple | None = None
 
     def points(self, kind: str) -> list:
         return [s for s in self.special_points if s.kind == kind]
@@ -46,33 +52,55 @@ class Diagram:
                 "branches": [b.to_dict() for b in self.branches]}
 
 
-def _reached(branches, x, bound, S):
+def _known(branches, x, value, S, tol=1e-2) -> bool:
+    """Whether the equilibrium x at parameter ``value`` lies on one of the branches: the branch
+    crosses ``value`` between two of its points and the state interpolated there is within
+    ``tol`` (scaled) of x (the chord's error is far below that at the engine's step sizes)."""
     for b in branches:
-        if b.kind != "equilibrium":
-            continue
-        ends = np.stack([b.states[v][[0, -1]] for v in b.model.variables], -1)
-        at = np.abs(b.params[b.parameter][[0, -1]] - bound) <= 1e-9 * S[-1]
-        if np.any(at & (np.max(np.abs(ends - x) / S[:-1], axis=1) < 1e-6)):
+        p = b.params[b.parameter]
+        X = np.stack([b.states[v] for v in b.model.variables], -1)
+        i = np.flatnonzero((p[:-1] - value) * (p[1:] - value) <= 0)
+        w = np.where(p[i + 1] != p[i], (value - p[i]) / np.where(p[i + 1] != p[i], p[i + 1] - p[i], 1.0), 0.0)
+        at = X[i] + w[:, None] * (X[i + 1] - X[i])
+        if len(i) and np.min(np.max(np.abs(at - x) / S[:-1], axis=1)) < tol:
             return True
     return False
 
 
-def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, equilibrium_options=None,
-            cycle_options=None) -> Diagram:
+def _join(back, ahead):
+    """One branch (or curve) from the two halves continued from the same start (``back``
+    reversed first)."""
+    cat = lambda a, b: np.concatenate([a[::-1], b[1:]])  # noqa: E731
+    extra = {"tests": {k: cat(back.tests[k], v) for k, v in ahead.tests.items()}} if getattr(ahead, "tests", None) else {}
+    return dataclasses.replace(
+        ahead, **extra, params={k: cat(back.params[k], v) for k, v in ahead.params.items()},
+        states={k: cat(back.states[k], v) for k, v in ahead.states.items()},
+        stable=cat(back.stable, ahead.stable), n_unstable=cat(back.n_unstable, ahead.n_unstable),
+        eigenvalues=cat(back.eigenvalues, ahead.eigenvalues), special_points=back.special_points[::-1] + ahead.special_points,
+        status=f"{back.status} (start side) / {ahead.status}")
+
+
+def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, seeds: int = 5,
+            equilibrium_options=None, cycle_options=None) -> Diagram:
     """The diagram of ``model`` over ``parameter`` in ``bounds`` (see module doc); ``box`` is
-    ``{variable: (lo, hi)}`` for the equilibrium search at the ends."""
+    ``{variable: (lo, hi)}``: the equilibrium search at ``seeds`` parameter values (both ends
+    included) and the state range where branches end."""
     lo, hi = bounds
     eo, co = dict(equilibrium_options or {}), dict(cycle_options or {})
     S = np.r_[[box[v][1] - box[v][0] for v in model.variables], hi - lo]
     branches = []
-    for bound, direction in ((lo, +1), (hi, -1)):
-        found = fixed_points(model, box, params={parameter: bound})
+    for value in np.linspace(lo, hi, max(int(seeds), 2)):
+        found = fixed_points(model, box, params={parameter: value})
         for x in found.points:
-            if _reached(branches, x, bound, S):
+            if _known(branches, x, value, S):
                 continue
-            b = continuation.equilibria(model, parameter, start=dict(zip(model.variables, x)), bounds=bounds,
-                                        params={parameter: bound}, direction=direction, **eo)
-            branches.append(b)
+            run = lambda d: continuation.equilibria(model, parameter, start=dict(zip(model.variables, x)),  # noqa: E731
+                                                    bounds=bounds, params={parameter: value}, direction=d,
+                                                    box=box, **eo)
+            if value == lo or value == hi:  # one way only: towards the inside
+                branches.append(run(+1 if value == lo else -1))
+            else:
+                branches.append(_join(run(-1), run(+1)))
     hopf = [s for b in branches for s in b.points("H")]
     if cycles:
         ends = []
@@ -83,5 +111,54 @@ def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, eq
             branches.append(c)
             if "Hopf point" in c.status:
                 ends.append(c.params[parameter][-1])
-    points = sorted((s for b in branches for s in b.special_points), key=lambda s: (s.kind, s.params[parameter]))
-    return Diagram(parameter, (lo, hi), branches, points, model)
+    return Diagram(parameter, (lo, hi), branches, _distinct(branches, S), model)
+
+
+def _distinct(branches, S):
+    """The special points of all branches; a point found on two branches (a branch point, where
+    they cross) once, located ones first.  Unlocated points (flagged ``located: False``) stay
+    unless a located point of their kind lies within 1e-2 (scaled)."""
+    out = []
+    pts = [s for b in branches for s in b.special_points]
+    for s in sorted(pts, key=lambda s: not s.data.get("located", True)):
+        z = np.r_[[s.state[v] for v in s.state], list(s.params.values())][:len(S)] / S[:len(s.state) + len(s.params)]
+        tol = 1e-6 if s.data.get("located", True) else 1e-2
+        if not any(o.kind == s.kind and np.max(np.abs(z - q)) < tol for o, q in out):
+            out.append((s, z))
+    return sorted((s for s, _ in out), key=lambda s: (s.kind, tuple(s.params.values())))
+
+
+def _on_curve(q, curves, keys, scale) -> bool:
+    """Whether the point ``q`` (values of ``keys``: both parameters, then the variables) lies on
+    one of the curves (scaled distance to one of its chords below 1e-2, far above the chords'
+    deviation from the curve at the engine's step sizes)."""
+    for c in curves:
+        P = np.stack([c.params[k] if k in c.params else c.states[k] for k in keys], -1) / scale
+        if len(P) < 2:
+            continue
+        a, b = P[:-1], P[1:]
+        t = np.clip(np.sum((q / scale - a) * (b - a), 1) / np.maximum(np.sum((b - a) ** 2, 1), 1e-300), 0, 1)
+        if np.min(np.max(np.abs(a + t[:, None] * (b - a) - q / scale), axis=1)) < 1e-2:
+            return True
+    return False
+
+
+def compute_curves(model, parameters: tuple, bounds: dict, box: dict, **curve_options) -> Diagram:
+    """Fold and Hopf curves of ``model`` in the plane of ``parameters = (first, second)`` within
+    ``bounds = {name: (lo, hi)}``, from the fold and Hopf points of the one-parameter diagram in
+    the first parameter at the model's value of the second (see module doc)."""
+    from .curves import fold_curve, hopf_curve
+    p1, p2 = parameters
+    one = compute(model, p1, bounds[p1], box, cycles=False)
+    keys = [p1, p2, *model.variables]
+    scale = np.r_[[bounds[p][1] - bounds[p][0] for p in (p1, p2)], [box[v][1] - box[v][0] for v in model.variables]]
+    curves = []
+    for s in sorted(one.special_points, key=lambda s: (s.kind, s.params[p1])):
+        kind = {"LP": "fold", "H": "hopf"}.get(s.kind)
+        q = np.array([s.params[p1], float(s.model.parameters[p2]), *(s.state[v] for v in model.variables)])
+        if kind is None or _on_curve(q, [c for c in curves if c.kind == kind], keys, scale):
+            continue
+        follow = fold_curve if kind == "fold" else hopf_curve
+        curves.append(_join(*(follow(s, p2, bounds=bounds, direction=d, **curve_options) for d in (-1, +1))))
+    S = np.r_[scale[2:], scale[:2]]
+    return Diagram(p1, tuple(bounds[p1]), curves, _distinct(curves, S), model, p2, tuple(bounds[p2]))

@@ -379,9 +379,20 @@ def plot_branch(branch, ax=None, y=None, color=None, legend=True):
 
 
 def plot_diagram(diagram, ax=None, y=None, legend=True):
-    """Every branch of a continuation diagram (equilibria black, periodic orbits blue), with one
-    legend entry per line style and special-point kind."""
+    """Every branch of a continuation diagram (equilibria black, periodic orbits blue; with two
+    parameters the fold and Hopf curves in the parameter plane), with one legend entry per line
+    style and special-point kind."""
     ax = _axes(ax)
+    if diagram.second is not None:  # two parameters: the fold and Hopf curves in their plane
+        for b in diagram.branches:
+            plot_curve(b, ax=ax, legend=legend)
+        ax.set_xlim(*diagram.bounds)
+        ax.set_ylim(*diagram.second_bounds)
+        if legend:
+            handles, labels = ax.get_legend_handles_labels()
+            unique = dict(zip(labels, handles))
+            ax.legend(unique.values(), unique.keys(), loc="best", fontsize="small")
+        return ax
     seen = set()
     for b in diagram.branches:
         plot_branch(b, ax=ax, y=y, legend=False)
