@@ -83,7 +83,6 @@ from .special import SpecialPoint, bialternate
 from .xla import jit
 
 
-
 @dataclasses.dataclass(frozen=True)
 class Curve(Branch):
     """A fold or Hopf curve: a :class:`~.continuation.Branch` (``kind`` "fold" or "hopf",
@@ -104,7 +103,7 @@ class Curve(Branch):
 
     def to_dict(self) -> dict:
         out = super().to_dict()
-        out["tests"] = {k: np.where(np.isfinite(v), v, np.nan).tolist() for k, v in (self.tests or {}).items()}
+        out["tests"] = {k: [float(a) if np.isfinite(a) else None for a in v] for k, v in (self.tests or {}).items()}
         return out
 
 

@@ -27,9 +27,11 @@ LOW = {"s1": 0.1026512495649, "s2": 0.1026512495649}      # the spontaneous stat
 
 
 def render(out_dir: Path) -> str:
-    # cusp: the fold at lam = 1 continued down one fold curve, through CP and up the other
+    # cusp: the fold at lam = 1 continued both ways: down its fold curve, through CP and up the
+    # other one; and up to the bound
     lp = ct.equilibria(cusp, "mu", bounds=(-1.5, 1.5), start={"x": -1.0}).points("LP")
-    c_cusps = [ct.fold_curve(lp[0], "lam", bounds={"mu": (-1.0, 1.0), "lam": (-0.5, 2.0)}, direction=d) for d in (-1, 1)]
+    cusp_bounds = {"mu": (-1.0, 1.0), "lam": (-0.5, 2.0)}
+    c_cusps = [ct.fold_curve(lp[0], "lam", bounds=cusp_bounds, direction=d) for d in (-1, 1)]
     c_cusp = c_cusps[0]
 
     # Bogdanov–Takens: the branch at b2 = -1 has a Hopf point (b1 = 0) and a fold (b1 = 1/4)
@@ -81,11 +83,12 @@ def render(out_dir: Path) -> str:
     fig.savefig(Path(out_dir) / "continuation_curves.png", dpi=110)
 
     cp = sorted({(round(s.params["mu"], 6), round(s.params["c"], 9)) for cv in c_ww for s in cv.points("CP")})
-    err = float(np.max(np.abs(27 * c_cusp.params["mu"] ** 2 - 4 * c_cusp.params["lam"] ** 3)))
-    (bt,) = c_fold.points("BT")
-    return (f"cusp: CP at ({c_cusp.points('CP')[0].params['mu']:.1e}, {c_cusp.points('CP')[0].params['lam']:.1e}), "
+    err = max(float(np.max(np.abs(27 * cv.params["mu"] ** 2 - 4 * cv.params["lam"] ** 3))) for cv in c_cusps)
+    (bt,), (cp0,) = c_fold.points("BT"), c_cusp.points("CP")
+    return (f"cusp: CP at ({cp0.params['mu']:.1e}, {cp0.params['lam']:.1e}), "
             f"max |27 mu^2 - 4 lam^3| = {err:.1e}; BT at (b1, b2) = ({bt.params['b1']:.1e}, {bt.params['b2']:.1e}); "
-            f"Wong-Wang: {len(c_ww)} fold curves, cusps at mu = " + ", ".join(f"{m:.6f}" for m, _ in cp) + " Hz (c = 0)")
+            f"Wong-Wang: {len(c_ww)} fold curves, cusps at mu = " + ", ".join(f"{m:.6f}" for m, _ in cp)
+            + " Hz (c = 0)")
 
 
 if __name__ == "__main__":

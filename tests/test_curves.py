@@ -229,7 +229,9 @@ def test_wong_wang_fold_curve_against_scipy_and_cusp_at_the_pitchfork():
     lp = da.SpecialPoint("LP", {"mu": mu}, {"s1": s1, "s2": s2}, {}, WongWang(c=5.0, mu=mu))
     c = ct.fold_curve(lp, "c", bounds={"mu": (0.0, 80.0), "c": (-20.0, 20.0)}, direction=-1)
     assert c.status == "bounds" and c.params["c"][-1] == pytest.approx(-20.0, abs=1e-10)
-    idx = np.linspace(1, len(c) - 1, 5).astype(int)
+    # every third point, away from the cusp (near c = 0 two folds at one c coalesce and SciPy's
+    # fold system at fixed c is singular)
+    idx = np.flatnonzero(np.abs(c.params["c"]) > 1.0)[::3]
     for i in idx:
         z = np.r_[c.states["s1"][i], c.states["s2"][i], c.params["mu"][i]]
         ref = _ww_fold_scipy(c.params["c"][i], z + np.array([2e-3, -2e-3, 0.2]))
