@@ -276,7 +276,7 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
     Z, T, Dz, status = arclength(system, args, z, tau, S, limits, ds=ds, ds_min=ds_min,
                                  ds_max=ds_max, max_steps=max_steps, max_angle=max_angle, tol=tol, observed=D,
                                  where=lambda z: f"{parameter} = {z[-1]:.10g}")
-    return _branch(model, parameter, k, p, S, Z, T, Dz, status)
+    return _branch(model, parameter, k, p, S, Z, T, Dz, status, tol)
 
 
 def _start_state(model, names, start, p):
@@ -302,7 +302,7 @@ def _start_state(model, names, start, p):
     return x0
 
 
-def _branch(model, parameter, k, p, S, Z, T, Dz, status) -> Branch:
+def _branch(model, parameter, k, p, S, Z, T, Dz, status, corrector_tol) -> Branch:
     n = Z.shape[1] - 1
     J = Dz[:, :, :n]
     ev = stability.eigenvalues(J)
@@ -320,12 +320,12 @@ def _branch(model, parameter, k, p, S, Z, T, Dz, status) -> Branch:
                 brackets.append(("BP", i))
             if abs(int(n_unstable[i]) - int(n_unstable[i + 1])) == 2 and (cplx[i] or cplx[i + 1]) and n > 1:
                 brackets.append(("H", i))
-    points = _locate(model, parameter, k, p, S, Z, Dz, brackets)
+    points = _locate(model, parameter, k, p, S, Z, T, Dz, brackets, corrector_tol)
     return Branch("equilibrium", parameter, {parameter: Z[:, n]}, {v: Z[:, j] for j, v in enumerate(model.variables)},
                   n_unstable == 0, n_unstable, ev, points, status, model)
 
 
-def _locate(model, parameter, k, p, S, Z, Dz, brackets) -> list:
+def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
     if not brackets:
         return []
     flow, n = model.flow, Z.shape[1] - 1
@@ -337,11 +337,18 @@ def _locate(model, parameter, k, p, S, Z, Dz, brackets) -> list:
     b, c = special.borders(special.test_matrices(Dz[idx, :, :n], kinds))
     pad = lambda a: np.concatenate([a, np.repeat(a[:1], bucket(B) - B, 0)])  # noqa: E731
     with jax.enable_x64(True):
-        z, ok, D = jax.device_get(special.locate(flow, pad(Z[idx]), pad(Z[idx + 1]), pad(np.tile(p, (B, 1))),
-                                                 np.int32(k), pad(kinds), pad(b), pad(c), S))
+        z, ok, D = (np.array(a) for a in jax.device_get(special.locate(flow, pad(Z[idx]), pad(Z[idx + 1]), pad(np.tile(p, (B, 1))),
+                                                 np.int32(k), pad(kinds), pad(b), pad(c), S)))
     out = []
     for j in range(B):
         kind = special.KINDS[kinds[j]]
+        if not ok[j] and kind == "BP":  # the chord system is singular too: retry along the branch
+            i = idx[j]
+            ta = T[i]
+            y, o, ok_j = locate_on_branch(EquilibriumSystem(flow), (np.asarray(p, float), np.int32(k)), Z[i], ta, Z[i + 1],
+                                          S, lambda z, o: np.linalg.det(np.vstack([o * S[None, :], ta[None]])), tol)
+            if ok_j:
+                z[j], ok[j], D[j] = y, True, o
         J, fp = D[j, :, :n], D[j, :, n]
         ev = stability.eigenvalues(J[None])[0]
         data = {"eigenvalues": ev, "located": bool(ok[j])}

@@ -314,8 +314,10 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
         raise ValueError(f"direction must be +1 or -1, got {direction!r}")
     n = flow.dim
     size = ntst * ncol * n + 2
-    budget.check(8.0 * size * size * 6, f"the collocation Jacobian (ntst={ntst}, ncol={ncol}, {n} variables)",
-                 "use fewer mesh intervals")
+    # the interval blocks and their eliminations, and the condensed dense system (a few copies each)
+    blocks = ntst * ncol * n * ((ncol + 1) * n + 2 + ncol * n)
+    budget.check(8.0 * 4 * (blocks + (ntst * n + 2) ** 2), f"the collocation system (ntst={ntst}, ncol={ncol}, "
+                 f"{n} variables)", "use fewer mesh intervals (ntst)")
     _, p = model.flat_params()
     k = list(flow.param_names).index(parameter)
     a0 = float(p[k])

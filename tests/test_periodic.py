@@ -65,9 +65,21 @@ def test_neimark_sacker_of_a_torus_bifurcation_at_closed_form():
 
 
 def _hh_rhs(model):
-    p = dict(model.parameters)
-    flat = np.array([p[k] for k in model.flow.param_names], float)
-    return lambda t, x: np.asarray(model.flow.rhs(np.asarray(x), flat))
+    """Hodgkin–Huxley in plain NumPy (MODELS.md), independent of the package's definition."""
+    I = model.parameters["I"]
+
+    def exprel(u):  # u / (1 - exp(-u)), 1 at u = 0
+        return u / -np.expm1(-u) if abs(u) > 1e-9 else 1.0 + u / 2
+
+    def f(t, x):
+        V, m, h, n = x
+        am, bm = exprel((V + 40) / 10), 4 * np.exp(-(V + 65) / 18)
+        ah, bh = 0.07 * np.exp(-(V + 65) / 20), 1 / (1 + np.exp(-(V + 35) / 10))
+        an, bn = 0.1 * exprel((V + 55) / 10), 0.125 * np.exp(-(V + 65) / 80)
+        dV = -120 * m**3 * h * (V - 50) - 36 * n**4 * (V + 77) - 0.3 * (V + 54.387) + I
+        return [dV, am * (1 - m) - bm * m, ah * (1 - h) - bh * h, an * (1 - n) - bn * n]
+
+    return f
 
 
 def _scipy_period(model, x0, t_end):
@@ -166,6 +178,8 @@ def test_bad_input():
         ct.periodic_orbits(h, bounds=(0.5, -0.5))
     with pytest.raises(ValueError, match="ntst must be an integer"):
         ct.periodic_orbits(h, bounds=(-0.5, 0.5), ntst=1)
+    with pytest.raises(ValueError, match="memory budget"):
+        ct.periodic_orbits(h, bounds=(-0.5, 0.5), ntst=200_000)
     lc = da.limit_cycle(FitzHughNagumo(I=0.5), {"V": -1.0, "w": 1.0}, 400.0)
     with pytest.raises(ValueError, match="give parameter="):
         ct.periodic_orbits(lc, bounds=(0, 1))
