@@ -30,7 +30,16 @@ Floquet multipliers
     :math:`\delta x_j`, interior and end nodes) are eliminated to the map
     :math:`\delta x_{j+1} = M_j \delta x_j`; the monodromy matrix is :math:`M_{N-1} \cdots M_0`
     (condensation of parameters), and its eigenvalues are the multipliers.  One of them is the
-    trivial 1; the cycle is stable when all the others lie inside the unit circle.
+    trivial 1; the cycle is stable when all the others lie inside the unit circle.  The trivial
+    multiplier's distance from 1 is reported (``states["multiplier_error"]``): where expansion and
+    contraction along the orbit are both extreme (canard cycles) the product loses its accuracy,
+    and PD / NS are not detected at such points.
+
+Newton's linear solve uses the same elimination: with the interior and end nodes of every
+interval expressed through its start node and (T, alpha), what remains is a cyclic block system
+of N n + 2 unknowns (the mesh values, T, alpha) bordered by the phase and arclength rows, solved
+densely with pivoting: the cost grows linearly with the mesh, and the dense N m n-square Jacobian
+is never formed.
 
 Bifurcations along the branch, each located by regula falsi on its test function
 (:func:`.continuation.locate_on_branch`):
