@@ -285,13 +285,15 @@ class _Bifurcation:
             bounds = {p: (float(g[0]), float(g[-1])) for p, g in zip(self.pnames, self.grids)}
             if len(self.pnames) == 1:
                 (pname,) = self.pnames
-                self._continued = diagram.compute(model, pname, bounds[pname], box, **options)
+                self._continued = diagram.compute(model, pname, bounds[pname], box,
+                                                  **{"search_seeds": self.seeds, **options})
             else:  # the second parameter starts at its value in pars_update / the model, if in range
                 p2 = self.pnames[1]
                 lo, hi = bounds[p2]
                 if not lo <= float(model.parameters[p2]) <= hi:
                     model = model.with_params(**{p2: 0.5 * (lo + hi)})
-                self._continued = diagram.compute_curves(model, self.pnames, bounds, box, **options)
+                self._continued = diagram.compute_curves(model, self.pnames, bounds, box,
+                                                         **{"search_seeds": self.seeds, **options})
         return self._continued
 
     def plot_bifurcation(self, ax=None, y=None, **kw):

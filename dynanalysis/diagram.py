@@ -81,16 +81,17 @@ def _join(back, ahead):
 
 
 def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, seeds: int = 5,
-            equilibrium_options=None, cycle_options=None) -> Diagram:
+            search_seeds=None, equilibrium_options=None, cycle_options=None) -> Diagram:
     """The diagram of ``model`` over ``parameter`` in ``bounds`` (see module doc); ``box`` is
     ``{variable: (lo, hi)}``: the equilibrium search at ``seeds`` parameter values (both ends
-    included) and the state range where branches end."""
+    included) and the state range where branches end; ``search_seeds`` go to
+    :func:`.fixedpoints.fixed_points` (its default when None)."""
     lo, hi = bounds
     eo, co = dict(equilibrium_options or {}), dict(cycle_options or {})
     S = np.r_[[box[v][1] - box[v][0] for v in model.variables], hi - lo]
     branches = []
     for value in np.linspace(lo, hi, max(int(seeds), 2)):
-        found = fixed_points(model, box, params={parameter: value})
+        found = fixed_points(model, box, params={parameter: value}, seeds=search_seeds)
         for x in found.points:
             if _known(branches, x, value, S):
                 continue
@@ -151,7 +152,7 @@ def compute_curves(model, parameters: tuple, bounds: dict, box: dict, **curve_op
     the first parameter at the model's value of the second (see module doc)."""
     from .curves import fold_curve, hopf_curve
     p1, p2 = parameters
-    one = compute(model, p1, bounds[p1], box, cycles=False)
+    one = compute(model, p1, bounds[p1], box, cycles=False, search_seeds=curve_options.pop("search_seeds", None))
     keys = [p1, p2, *model.variables]
     scale = np.r_[[bounds[p][1] - bounds[p][0] for p in (p1, p2)], [box[v][1] - box[v][0] for v in model.variables]]
     curves = []
