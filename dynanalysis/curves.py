@@ -344,8 +344,7 @@ def _continue(system, setup, kind, options, matrix, what):
     their sign kept continuous).  ``history[i]`` holds the args of the step from point i."""
     model, names, p1, p2, k1, k2, x0, a0, p, S, bnds = setup
     n = len(x0)
-    with jax.enable_x64(True):
-        J0 = np.asarray(jax.jacfwd(lambda u: model.flow.rhs(u, jnp.asarray(p)))(jnp.asarray(x0)))
+    J0 = stability.jacobian(model.flow, x0, p)  # compiled once per model (no op-by-op dispatch)
     b, c = special.borders(np.asarray(matrix({"J": J0}))[None])
     args = (p, np.int32(k1), np.int32(k2), b[0], c[0])
     # the start: a corrector step with the second parameter held (tangent e_{a2}, zero step)
