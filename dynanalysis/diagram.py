@@ -146,13 +146,14 @@ def _on_curve(q, curves, keys, scale) -> bool:
     return False
 
 
-def compute_curves(model, parameters: tuple, bounds: dict, box: dict, **curve_options) -> Diagram:
+def compute_curves(model, parameters: tuple, bounds: dict, box: dict, *, search_seeds=None,
+                   **curve_options) -> Diagram:
     """Fold and Hopf curves of ``model`` in the plane of ``parameters = (first, second)`` within
     ``bounds = {name: (lo, hi)}``, from the fold and Hopf points of the one-parameter diagram in
     the first parameter at the model's value of the second (see module doc)."""
     from .curves import fold_curve, hopf_curve
     p1, p2 = parameters
-    one = compute(model, p1, bounds[p1], box, cycles=False, search_seeds=curve_options.pop("search_seeds", None))
+    one = compute(model, p1, bounds[p1], box, cycles=False, search_seeds=search_seeds)
     keys = [p1, p2, *model.variables]
     scale = np.r_[[bounds[p][1] - bounds[p][0] for p in (p1, p2)], [box[v][1] - box[v][0] for v in model.variables]]
     curves = []

@@ -128,10 +128,13 @@ class CycleSystem:
         value = jnp.sum(weight * jnp.einsum("lm,jmn->jln", Lc, U - R) / sv * dr)
         return value / jnp.sqrt(jnp.maximum(jnp.sum(weight * dr * dr / h), 1e-300))
 
+    def interval_inputs(self, y):
+        """(ntst, (ncol + 1) n + 2): each interval's node values, then T and alpha."""
+        U = self.nodes(y[:-2]).reshape(self.ntst, -1)
+        return jnp.concatenate([U, jnp.broadcast_to(y[-2:], (self.ntst, 2))], axis=1)
+
     def __call__(self, y, p, k, mesh, ref, S):
-        U = self.nodes(y[:-2])
-        V = jnp.concatenate([U.reshape(self.ntst, -1), jnp.broadcast_to(y[-2:], (self.ntst, 2))], axis=1)
-        r = jax.vmap(self.interval_residual, in_axes=(0, 0, None, None))(V, jnp.diff(mesh), p, k)
+        r = jax.vmap(self.interval_residual, in_axes=(0, 0, None, None))(self.interval_inputs(y), jnp.diff(mesh), p, k)
         return jnp.concatenate([r.ravel(), self.phase(y, mesh, ref, S)[None]])
 
     @staticmethod
@@ -142,11 +145,9 @@ class CycleSystem:
 def _blocks(system, y, p, k, mesh):
     """Per-interval residuals r (N, m n) and Jacobians A (N, m n, (m + 1) n + 2) with respect to
     (the interval's nodes, T, alpha)."""
-    U = system.nodes(y[:-2])
-    V = jnp.concatenate([U.reshape(system.ntst, -1), jnp.broadcast_to(y[-2:], (system.ntst, 2))], axis=1)
     f = lambda v, h: system.interval_residual(v, h, p, k)  # noqa: E731
     vj = jax.vmap(lambda v, h: jax.jacfwd(lambda u: (f(u, h), f(u, h)), has_aux=True)(v))
-    return vj(V, jnp.diff(mesh))[::-1]
+    return vj(system.interval_inputs(y), jnp.diff(mesh))[::-1]
 
 
 def _bordered_solve(system, A, rows, B):
@@ -389,13 +390,12 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
             return f"the period grows without bound near {parameter} = {z[-1]:.8g} (a homoclinic orbit?)"
         return None
 
-    # record each point's mesh with it (the mesh it was computed on) by observing through a wrapper
-    meshes = {}
+    # the start of the step from each point (its mesh and phase reference): the locator needs them
+    starts = []
 
     def prepare_and_record(z, t, o):
-        zp, tp, a = prepare(z, t, o)
-        meshes[len(meshes)] = (zp, tp, a)
-        return zp, tp, a
+        starts.append(prepare(z, t, o))
+        return starts[-1]
 
     Z, T, O, status = arclength(system, None, z, t, S, {size - 1: (lo, hi)}, ds=ds, ds_min=ds_min, ds_max=ds_max,
                                 max_steps=max_steps, max_angle=max_angle, tol=tol, observed=o,
@@ -403,7 +403,7 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
     if status == RETRACED:  # the last point lies beyond the Hopf point, on the branch already found
         Z, T, O = Z[:-1], T[:-1], jax.tree.map(lambda a: a[:-1], O)
         status = f"the cycle shrank to an equilibrium (a Hopf point) near {parameter} = {Z[-1, -1]:.8g}"
-    return _cycle_branch(model, system, parameter, S, sv, Z, T, O, status, [meshes[i] for i in range(len(meshes))], tol)
+    return _cycle_branch(model, system, parameter, S, sv, Z, T, O, status, starts, tol)
 
 
 def _start(start, parameter, model, params, ntst, ncol, amplitude):
@@ -414,8 +414,7 @@ def _start(start, parameter, model, params, ntst, ncol, amplitude):
         if start.model is None:
             raise ValueError("this Hopf point carries no model; pass model=")
         model = as_ode(model or start.model)
-        (pname,) = [name for name in start.params][:1]
-        parameter = parameter or pname
+        parameter = parameter or next(iter(start.params))
         model = model.with_params(**{**start.params, **(params or {})})
         ev = np.asarray(start.data["eigenvalues"])
         omega = float(start.data.get("frequency", np.max(ev.imag)))
@@ -460,9 +459,10 @@ def _net_turns(alpha, fold, noise):
 
 
 def _multipliers(M):
-    """Floquet multipliers sorted by modulus, and the index of the trivial one (closest to 1)."""
+    """Floquet multipliers sorted by modulus, and the index of the trivial one (closest to 1), for
+    one monodromy matrix or a stack."""
     mu = np.linalg.eigvals(M)
-    mu = mu[np.argsort(-np.abs(mu), kind="stable")]
+    mu = np.take_along_axis(mu, np.argsort(-np.abs(mu), axis=-1, kind="stable"), axis=-1)
     return mu, np.argmin(np.abs(mu - 1.0), axis=-1)
 
 
@@ -475,13 +475,14 @@ def _ns_test(mu, trivial):
 def _cycle_branch(model, system, parameter, S, sv, Z, T, O, status, starts, tol) -> Branch:
     names = model.variables
     n = len(names)
-    mus = np.array([_multipliers(M)[0] for M in O["monodromy"]])
-    trivial = np.argmin(np.abs(mus - 1.0), axis=1)
+    mus, trivial = _multipliers(O["monodromy"])
     # the trivial multiplier's distance from 1 measures the multipliers' accuracy (they lose it
     # where the orbit's expansion and contraction are both extreme, e.g. canards)
     error = np.abs(mus[np.arange(len(mus)), trivial] - 1.0)
     reliable = error < 1e-3
-    others = np.where(np.arange(n)[None, :] == trivial[:, None], 0.0, np.abs(mus))
+    is_trivial = np.arange(n)[None, :] == trivial[:, None]
+    others = np.where(is_trivial, 0.0, np.abs(mus))
+    complex_pair = np.any(~is_trivial & (np.abs(mus.imag) > 1e-8), axis=1)
     n_unstable = np.sum(others > 1.0 + MULTIPLIER_TOL, axis=1)
     pd = np.real(np.linalg.det(O["monodromy"] + np.eye(n)))
     fold = T[:, -1]  # the stored tangents (oriented along the branch, also at a point landed on a bound)
@@ -491,8 +492,7 @@ def _cycle_branch(model, system, parameter, S, sv, Z, T, O, status, starts, tol)
             continue
         if pd[i] * pd[i + 1] < 0:
             brackets.append(("PD", i, lambda z, o: np.linalg.det(o["monodromy"] + np.eye(n))))
-        cplx = lambda j: np.any(np.abs(np.delete(mus[j], trivial[j]).imag) > 1e-8)  # noqa: E731
-        if abs(int(n_unstable[i]) - int(n_unstable[i + 1])) == 2 and (cplx(i) or cplx(i + 1)):
+        if abs(int(n_unstable[i]) - int(n_unstable[i + 1])) == 2 and (complex_pair[i] or complex_pair[i + 1]):
             brackets.append(("NS", i, lambda z, o: _ns_test(*_multipliers(o["monodromy"]))))
     points = []
     for kind, i, test in brackets:

@@ -378,34 +378,28 @@ def plot_branch(branch, ax=None, y=None, color=None, legend=True):
     return ax
 
 
+def _unique_legend(ax):
+    """One legend entry per label (several branches on one Axes add the same entries)."""
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), loc="best", fontsize="small")
+
+
 def plot_diagram(diagram, ax=None, y=None, legend=True):
     """Every branch of a continuation diagram (equilibria black, periodic orbits blue; with two
     parameters the fold and Hopf curves in the parameter plane), with one legend entry per line
     style and special-point kind."""
     ax = _axes(ax)
-    if diagram.second is not None:  # two parameters: the fold and Hopf curves in their plane
-        for b in diagram.branches:
-            plot_curve(b, ax=ax, legend=legend)
-        ax.set_xlim(*diagram.bounds)
-        ax.set_ylim(*diagram.second_bounds)
-        if legend:
-            handles, labels = ax.get_legend_handles_labels()
-            unique = dict(zip(labels, handles))
-            ax.legend(unique.values(), unique.keys(), loc="best", fontsize="small")
-        return ax
-    seen = set()
     for b in diagram.branches:
-        plot_branch(b, ax=ax, y=y, legend=False)
-        if legend and b.kind not in seen:
-            seen.add(b.kind)
-            color, what = ("tab:blue", "periodic orbits (max / min)") if b.kind == "periodic" else ("black", "equilibria")
-            ax.plot([], [], color=color, lw=1.8, label=f"stable {what}")
-            ax.plot([], [], color=color, lw=1.2, ls="--", label=f"unstable {what}")
+        if diagram.second is not None:
+            plot_curve(b, ax=ax, legend=legend)
+        else:
+            plot_branch(b, ax=ax, y=y, legend=legend)
     ax.set_xlim(*diagram.bounds)
+    if diagram.second is not None:
+        ax.set_ylim(*diagram.second_bounds)
     if legend:
-        handles, labels = ax.get_legend_handles_labels()
-        unique = dict(zip(labels, handles))
-        ax.legend(unique.values(), unique.keys(), loc="best", fontsize="small")
+        _unique_legend(ax)
     return ax
 
 
