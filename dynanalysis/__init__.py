@@ -13,9 +13,11 @@ from .cycles import LimitCycle, limit_cycle
 from .phaseplane import PhasePlane1D, PhasePlane2D
 from .bifurcation import Bifurcation, Bifurcation1D, Bifurcation2D, BifurcationDiagram, SpecialPoint
 from .fastslow import FastSlow1D, FastSlow2D
+from .finder import FixedPointFinder, FixedPointSet, ParameterSpectrum
 
 __version__ = "0.1.0"
 __all__ = ["continuation", "math", "ODE", "Flow", "ode", "as_ode", "simulate", "Trajectory", "fixed_points",
            "FixedPoints", "Nullclines", "VectorField", "LineField", "limit_cycle", "LimitCycle",
            "PhasePlane1D", "PhasePlane2D", "Bifurcation", "Bifurcation1D", "Bifurcation2D",
-           "BifurcationDiagram", "SpecialPoint", "FastSlow1D", "FastSlow2D"]
+           "BifurcationDiagram", "SpecialPoint", "FastSlow1D", "FastSlow2D",
+           "FixedPointFinder", "FixedPointSet", "ParameterSpectrum"]

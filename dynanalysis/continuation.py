@@ -98,6 +98,27 @@ class EquilibriumSystem:
         return D[:-1]
 
 
+@dataclasses.dataclass(frozen=True)
+class PinnedSystem:
+    r"""Equilibria on a continuous family (a symmetry orbit, e.g. a bump that can sit anywhere on
+    a ring), one per parameter value: unknowns ``y = (x, c, p_k)``, residuals
+    :math:`f(x) + c\,\varphi = 0` and :math:`\varphi \cdot (x - x_{ref}) = 0`, with
+    :math:`\varphi` the family's tangent (the null vector of f_x) at the start.  The phase
+    condition picks one member; the unfolding term :math:`c\varphi` keeps the system square and
+    regular (c is 0 on the branch, as f vanishes on the whole family).  ``D = [f_x  phi  f_alpha;
+    phi^T  0  0]``."""
+
+    flow: object
+
+    def __call__(self, y, p, k, phi, x_ref):
+        x = y[:-2]
+        f = self.flow.rhs(x, p.at[k].set(y[-1])) + y[-2] * phi
+        return jnp.concatenate([f, (phi @ (x - x_ref))[None]])
+
+    def observe(self, y, D, p, k, phi, x_ref):
+        return D[:-1]
+
+
 @partial(jit, static_argnames=("system", "max_iter"))
 def _step(system, z, tau, h, args, S, tol, max_iter=12):
     """One predictor-corrector step of ``system`` (m residuals in m + 1 unknowns, scales S) from
@@ -208,14 +229,19 @@ def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1
     return y, o, False
 
 
-def _scales(model, names, x0):
-    return np.array([abs(model.ranges[v][1] - model.ranges[v][0]) if v in model.ranges
-                     else max(1.0, abs(x0[i])) for i, v in enumerate(names)])
+def _scales(model, x0):
+    """One scale per state component: its variable's typical range, else max(1, |start|) over
+    the variable's components."""
+    parts = model.named_state(x0)
+    return np.concatenate([np.full(model.sizes[v], abs(model.ranges[v][1] - model.ranges[v][0])
+                                   if v in model.ranges else max(1.0, float(np.max(np.abs(parts[v])))))
+                           for v in model.variables])
 
 
 def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mapping | None = None,
                ds: float = 0.01, ds_min: float = 1e-7, ds_max: float = 0.05, max_steps: int = 2000,
-               direction: int = +1, max_angle: float = 30.0, tol: float = 1e-10, box: Mapping | None = None) -> Branch:
+               direction: int = +1, max_angle: float = 30.0, tol: float = 1e-10, box: Mapping | None = None,
+               symmetry=None) -> Branch:
     """Continue an equilibrium of ``model`` in ``parameter`` between ``bounds = (lo, hi)``.
 
     Parameters
@@ -229,6 +255,9 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
     max_angle : largest turn of the tangent in one step (degrees) before the step is halved.
     tol : the corrector's residual tolerance, relative to the scaled Jacobian (float64 grade).
     box : ``{variable: (lo, hi)}``: the branch also ends where a variable leaves its range.
+    symmetry : ``None``, or a vector (dim,) tangent to a continuous family of equilibria through
+        ``start`` (the null vector of f_x: a translation mode); the family is then pinned by a
+        phase condition (:class:`PinnedSystem`) and its fold points located along the branch.
     """
     model = as_ode(model)
     if parameter not in model.flow.param_names:
@@ -253,14 +282,23 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
     if not lo <= a0 <= hi:
         raise ValueError(f"the start value {parameter} = {a0} lies outside bounds ({lo}, {hi})")
     x0 = _start_state(model, names, start, p)
-    S = np.r_[_scales(model, names, x0), hi - lo]
-    system = EquilibriumSystem(flow)
-    args = (np.asarray(p, float), np.int32(k))
+    n = len(x0)
+    sx = _scales(model, x0)
+    if symmetry is None:
+        system, args, S, z0 = EquilibriumSystem(flow), (np.asarray(p, float), np.int32(k)), np.r_[sx, hi - lo], np.r_[x0, a0]
+    else:
+        phi = np.asarray(symmetry, float).ravel()
+        if phi.shape != (n,) or not np.all(np.isfinite(phi)) or not np.any(phi):
+            raise ValueError(f"symmetry must be a finite non-zero vector of length {n} (the state dimension), "
+                             f"got shape {np.shape(symmetry)}")
+        phi = phi / np.linalg.norm(phi)
+        system, args = PinnedSystem(flow), (np.asarray(p, float), np.int32(k), phi, np.asarray(x0, float))
+        S, z0 = np.r_[sx, np.max(sx), hi - lo], np.r_[x0, 0.0, a0]
     # the start: a corrector step with the parameter held (tangent e_alpha, zero step)
     e = np.zeros(len(S))
     e[-1] = 1.0
-    z, tau, ok, D = step(system, np.r_[x0, a0], e, 0.0, args, S, tol)
-    moved = np.max(np.abs(z[:-1] - x0) / S[:-1])
+    z, tau, ok, D = step(system, z0, e, 0.0, args, S, tol)
+    moved = np.max(np.abs(z[:n] - x0) / sx)
     if not ok or moved > 1e-3:
         with jax.enable_x64(True):
             res = np.max(np.abs(np.asarray(flow.rhs(jnp.asarray(x0), jnp.asarray(p)))) / S[:-1])
@@ -270,12 +308,14 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
     tau = tau * (1 if tau[-1] * direction > 0 else -1)
     limits = {len(S) - 1: (lo, hi)}
     for v, r in (box or {}).items():
-        if v not in names:
-            raise ValueError(f"box: {v!r} is not a variable of {model.name}; variables are {list(names)}")
-        limits[list(names).index(v)] = check_range(v, r, "box")
+        if v not in names or model.sizes[v] != 1:
+            raise ValueError(f"box: {v!r} is not a scalar variable of {model.name}; variables are {list(names)}")
+        limits[int(np.sum([model.sizes[u] for u in names[:list(names).index(v)]]))] = check_range(v, r, "box")
     Z, T, Dz, status = arclength(system, args, z, tau, S, limits, ds=ds, ds_min=ds_min,
                                  ds_max=ds_max, max_steps=max_steps, max_angle=max_angle, tol=tol, observed=D,
                                  where=lambda z: f"{parameter} = {z[-1]:.10g}")
+    if symmetry is not None:
+        return _pinned_branch(model, parameter, system, args, S, Z, T, Dz, status, tol)
     return _branch(model, parameter, k, p, S, Z, T, Dz, status, tol)
 
 
@@ -296,7 +336,13 @@ def _start_state(model, names, start, p):
     missing = [v for v in names if v not in start]
     if unknown or missing:
         raise ValueError(f"start: unknown variable(s) {unknown}, missing {missing}; variables are {list(names)}")
-    x0 = np.array([float(start[v]) for v in names])
+    try:
+        batch, x0 = model.flat_state(start)
+    except ValueError as e:
+        raise ValueError(f"start: {e}") from None
+    if batch != ():
+        raise ValueError(f"start must be one state (no batch dimensions), got batch shape {batch}")
+    x0 = np.asarray(x0, float)
     if not np.all(np.isfinite(x0)):
         raise ValueError(f"start must be finite, got {start}")
     return x0
@@ -311,7 +357,7 @@ def _branch(model, parameter, k, p, S, Z, T, Dz, status, corrector_tol) -> Branc
     brackets = []
     if len(Z) > 1:
         fold = np.sign(T[:, -1])
-        bp = np.sign(np.linalg.det(np.concatenate([Dz * S[None, None, :], T[:, None, :]], axis=1)))
+        bp = np.linalg.slogdet(np.concatenate([Dz * S[None, None, :], T[:, None, :]], axis=1))[0]
         cplx = np.any(np.abs(ev.imag) > tol[:, None], axis=-1)
         for i in range(len(Z) - 1):
             if fold[i] * fold[i + 1] < 0:
@@ -322,6 +368,43 @@ def _branch(model, parameter, k, p, S, Z, T, Dz, status, corrector_tol) -> Branc
                 brackets.append(("H", i))
     points = _locate(model, parameter, k, p, S, Z, T, Dz, brackets, corrector_tol)
     return Branch("equilibrium", parameter, {parameter: Z[:, n]}, {v: Z[:, j] for j, v in enumerate(model.variables)},
+                  n_unstable == 0, n_unstable, ev, points, status, model)
+
+
+def _pinned_branch(model, parameter, system, args, S, Z, T, Dz, status, tol) -> Branch:
+    """A branch of :class:`PinnedSystem`: stability from f_x (the neutral family mode is not
+    counted as unstable); folds (the parameter's tangent component changes sign) and branch
+    points (the sign of det [D S; tau^T]) are located along the branch by regula falsi on the
+    determinant of the square part [f_x phi; phi^T 0] (LP) or of the bordered matrix (BP)."""
+    n = Z.shape[1] - 2
+    J = Dz[:, :n, :n]
+    ev = stability.eigenvalues(J)
+    tol_ev = stability.RTOL * stability.jacobian_scale(J)
+    n_unstable = np.sum(ev.real > tol_ev[:, None], axis=-1)
+    fold = np.sign(T[:, -1])
+    bp = np.linalg.slogdet(np.concatenate([Dz * S[None, None, :], T[:, None, :]], axis=1))[0]
+
+    def root(sign, logdet, m):  # a continuous stand-in for the determinant, of the same sign
+        return sign * np.exp(logdet / m)
+
+    points = []
+    for i in range(len(Z) - 1):
+        kind = "LP" if fold[i] * fold[i + 1] < 0 else "BP" if bp[i] * bp[i + 1] < 0 else None
+        if kind is None:
+            continue
+        ta = T[i]
+        if kind == "LP":
+            test = lambda z, o: root(*np.linalg.slogdet(o[:, :n + 1] * S[None, :n + 1]), n + 1)  # noqa: E731
+        else:
+            test = lambda z, o: root(*np.linalg.slogdet(np.vstack([o * S[None, :], ta[None]])), n + 2)  # noqa: E731
+        y, o, ok = locate_on_branch(system, args, Z[i], ta, Z[i + 1], S, test, tol)
+        zj = y if ok else 0.5 * (Z[i] + Z[i + 1])
+        data = {"eigenvalues": stability.eigenvalues(o[None, :n, :n])[0] if ok else ev[i],
+                "located": bool(ok), "unfolding": float(zj[n])}
+        points.append(SpecialPoint(kind, {parameter: float(zj[-1])},
+                                   {v: a.tolist() if np.ndim(a) else float(a) for v, a in model.named_state(zj[:n]).items()},
+                                   data, model.with_params(**{parameter: float(zj[-1])})))
+    return Branch("equilibrium", parameter, {parameter: Z[:, -1]}, model.named_state(Z[:, :n]),
                   n_unstable == 0, n_unstable, ev, points, status, model)
 
 

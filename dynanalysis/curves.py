@@ -334,7 +334,7 @@ def _setup(point, second_parameter, bounds, kind, options):
         lo, hi = bnds[name]
         if not lo <= a <= hi:
             raise ValueError(f"the start value {name} = {a:.10g} lies outside bounds[{name!r}] = ({lo}, {hi})")
-    S = np.r_[_scales(model, names, x0), bnds[p1][1] - bnds[p1][0], bnds[p2][1] - bnds[p2][0]]
+    S = np.r_[_scales(model, x0), bnds[p1][1] - bnds[p1][0], bnds[p2][1] - bnds[p2][0]]
     return model, names, p1, p2, k1, k2, x0, a0, p, S, bnds
 
 

@@ -334,7 +334,7 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
     if not lo <= a0 <= hi:
         raise ValueError(f"the start value {parameter} = {a0} lies outside bounds ({lo}, {hi})")
     system = CycleSystem(flow, int(ntst), int(ncol))
-    sv = _scales(model, model.variables, x_nodes.mean(0))
+    sv = _scales(model, x_nodes.mean(0))
     S = np.r_[np.tile(sv, ntst * ncol) * math.sqrt(ntst * ncol), T0, hi - lo]
     mesh = np.linspace(0.0, 1.0, ntst + 1)
     p = np.asarray(p, float)
@@ -424,7 +424,7 @@ def _start(start, parameter, model, params, ntst, ncol, amplitude):
         q = V[:, i]
         tau = node_times(np.linspace(0, 1, ntst + 1), ncol)
         d = np.real(q[None, :] * np.exp(2j * np.pi * tau)[:, None])
-        sv = _scales(model, model.variables, x_h)
+        sv = _scales(model, x_h)
         d = d * amplitude / np.max(np.abs(d) / sv)
         return model, parameter, x_h + d, 2 * np.pi / omega, "hopf"
     if isinstance(start, LimitCycle):

@@ -442,3 +442,106 @@ def plot_curve(branch, ax=None, x=None, color=None, legend=True):
     if legend:
         ax.legend(loc="best", fontsize="small")
     return ax
+
+
+# --------------------------------------------------------------------------- spectra (finder)
+def _growth_label(kind):
+    return "|λ| − 1" if kind == "discrete" else "Re λ"
+
+
+def plot_spectrum(result, ax=None, index=None, kind=None, size=36, legend=True):
+    """Eigenvalues in the complex plane with the stability boundary (the imaginary axis, or the
+    unit circle for a map): filled inside the stable region, open outside, diamonds on the
+    boundary (neutral, to the finder's tolerance).  ``result``: a :class:`FixedPointSet` (all
+    points, or the one at ``index``) or an eigenvalue array (n,) / (k, n)."""
+    from .finder import RTOL, growth
+    ax = _axes(ax)
+    if hasattr(result, "eigenvalues"):
+        kind = result.kind
+        ev = np.atleast_2d(result.eigenvalues)
+        scale = np.max(np.abs(result.jacobians), axis=(-2, -1))
+        names = [f"point {i}: {lab}" for i, lab in enumerate(result.labels)]
+    else:
+        kind = kind or "continuous"
+        ev = np.atleast_2d(np.asarray(result, complex))
+        scale = np.max(np.abs(ev), axis=1)
+        names = [f"point {i}" for i in range(len(ev))]
+    rows = range(len(ev)) if index is None else [index]
+    if kind == "discrete":
+        t = np.linspace(0, 2 * np.pi, 400)
+        ax.plot(np.cos(t), np.sin(t), color="k", lw=1.0, label="stability boundary |λ| = 1")
+        ax.set_aspect("equal", adjustable="datalim")
+    else:
+        ax.axvline(0.0, color="k", lw=1.0, label="stability boundary Re λ = 0")
+    colours = [f"C{i % 10}" for i in range(len(ev))]
+    for i in rows:
+        e = ev[i]
+        g = growth(e, kind)
+        tol = RTOL * max(scale[i], np.finfo(float).tiny)
+        c = colours[i] if index is None and len(ev) > 1 else "tab:blue"
+        name = names[i] if index is None and len(ev) > 1 else None
+        st, un, ne = g < -tol, g > tol, np.abs(g) <= tol
+        ax.scatter(e.real[st], e.imag[st], s=size, color=c, edgecolors=c, label=name or "stable (inside)")
+        ax.scatter(e.real[un], e.imag[un], s=size, facecolors="none", edgecolors="tab:red" if name is None else c,
+                   linewidths=1.4, label=None if name else "unstable (outside)")
+        ax.scatter(e.real[ne], e.imag[ne], s=size * 1.6, marker="D", facecolors="none", edgecolors="k",
+                   linewidths=1.4, label=None if name else "neutral (on the boundary)")
+    ax.set_xlabel("Re λ")
+    ax.set_ylabel("Im λ")
+    if legend:
+        _unique_legend(ax)
+    return ax
+
+
+def plot_modes(result, index=0, modes=(0, 1), ax=None, positions=None, variable=None, xlabel=None):
+    """A point of a :class:`FixedPointSet` (one variable's components against ``positions``, by
+    default their index) and the real parts of its leading eigenvectors (right axis, unit max
+    norm), labelled with their eigenvalues."""
+    ax = _axes(ax)
+    states = result.states
+    name = variable or next(iter(states))
+    if name not in states:
+        raise ValueError(f"variable {name!r} is not one of {list(states)}")
+    y = np.asarray(states[name])[index]
+    o = 0
+    for v, a in states.items():  # offset of the variable in the flat state
+        if v == name:
+            break
+        o += np.size(a[index])
+    pos = np.arange(np.size(y)) if positions is None else np.asarray(positions)
+    ax.plot(pos, y, color="k", lw=2.2, label=f"fixed point: {name}")
+    ax.set_xlabel(xlabel or "component")
+    ax.set_ylabel(name)
+    twin = ax.twinx()
+    ev, V = result.eigenvalues[index], result.eigenvectors[index]
+    for c, j in enumerate(modes):
+        w = V[o:o + np.size(y), j].real
+        w = w / (np.max(np.abs(w)) or 1.0)
+        twin.plot(pos, w, color=f"C{c}", lw=1.4, ls="--",
+                  label=f"eigenvector {j}: λ = {ev[j].real:.3g}" + (f" {ev[j].imag:+.3g}i" if abs(ev[j].imag) > 0 else ""))
+    twin.set_ylabel("eigenvector (real part, max |·| = 1)")
+    lines = ax.get_legend_handles_labels()
+    more = twin.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], fontsize="small", loc="upper left")
+    return ax, twin
+
+
+def plot_spectrum_along(ps, ax=None, n=6, legend=True):
+    """The ``n`` leading eigenvalues' distance past the stability boundary (Re λ, or |λ| − 1)
+    against the parameter of a :class:`ParameterSpectrum`; crossings marked."""
+    from .finder import growth
+    ax = _axes(ax)
+    ok = ps.converged
+    g = -np.sort(-growth(ps.eigenvalues, ps.kind), axis=1)[:, :n]
+    for j in range(g.shape[1]):
+        ax.plot(ps.values[ok], g[ok, j], color=f"C{j % 10}", lw=1.6, label=f"eigenvalue {j + 1}" if j < 3 else None)
+    ax.axhline(0.0, color="k", lw=0.9, label="stability boundary")
+    for x, a, b in ps.crossings():
+        ax.axvline(x, color="tab:red", ls=":", lw=1.3, label=f"crossing at {ps.parameter} = {x:.6g} ({a} → {b} unstable)")
+    if np.any(~ok):
+        ax.plot(ps.values[~ok], np.zeros(np.sum(~ok)), "x", color="tab:gray", label="no convergence")
+    ax.set_xlabel(ps.parameter)
+    ax.set_ylabel(f"leading {_growth_label(ps.kind)}")
+    if legend:
+        _unique_legend(ax)
+    return ax

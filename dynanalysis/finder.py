@@ -1,0 +1,758 @@
+r"""Fixed points, slow points and spectra of high-dimensional systems (networks of hundreds of units).
+
+A continuous-time system :math:`\dot x = f(x)` has fixed points where :math:`F(x) = f(x) = 0`; a
+discrete map :math:`x_{t+1} = f(x_t)` where :math:`F(x) = f(x) - x = 0`.  From every seed at once
+(one compiled, vmapped program):
+
+1. **Newton** on F with an Armijo line search on the scaled merit :math:`\|F/s\|^2`; converged
+   when the scaled residual is small relative to the scaled Jacobian,
+   :math:`\max_i |F_i| / s_i \le \mathrm{tol}\cdot \max_{ij} |J_{ij}| s_j / s_i`.  A zero
+   eigenvalue at the solution (a continuous family of fixed points, e.g. the bump of a ring
+   network, which can sit anywhere) does not stop it: F vanishes on the family.
+2. **Least squares** for the seeds Newton left: Levenberg–Marquardt on the speed
+   :math:`q(x) = \tfrac12 \|F(x)\|^2` (Sussillo & Barak 2013).  It ends at a root (reported as a
+   fixed point) or at a minimum of q with :math:`q > 0` where
+   :math:`\|J^T F\| \le \mathrm{gtol}\,\|J\|\,\|F\|` (F orthogonal to the range of J: a
+   **slow point**, reported with its speed), or nowhere (counted as failed).
+3. **Selection**: points farther from the seeds' centroid than ``outlier`` times the seeds' mean
+   distance from it are outliers (Golub & Sussillo 2018), kept apart; the rest are
+   de-duplicated by their max-norm distance scaled per variable.
+
+Spectra are those of the Jacobian :math:`f_x` (of the vector field, or of the map), computed on
+the host when first asked for: stable means every :math:`\mathrm{Re}\,\lambda < 0`
+(continuous) or :math:`|\lambda| < 1` (discrete); an eigenvalue within
+``RTOL * max|J|`` of the boundary is *neutral*.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+from functools import partial
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from . import budget, stability
+from .roots import lu_solve
+from .system import ODE, as_ode
+from .xla import jit
+
+RTOL = stability.RTOL  # neutral eigenvalues: |Re l| (or ||l| - 1|) <= RTOL * max|J|
+KINDS = ("continuous", "discrete")
+
+
+# --------------------------------------------------------------------------- the residual F
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """F(x, args) = f(x, ...) (continuous) or f(x, ...) - x (discrete), and the map/field f itself.
+
+    Hashable (a static argument of the compiled kernels): a model's ``Flow`` compares by value,
+    so every copy of a model shares compiled code; a plain function by identity."""
+
+    fn: Callable
+    discrete: bool
+    model: bool        # fn is a Flow: f = flow.rhs(x, p)
+    with_args: bool    # plain function called as fn(x, args)
+
+    def f(self, x, args):
+        if self.model:
+            return self.fn.rhs(x, args)
+        return jnp.asarray(self.fn(x, args) if self.with_args else self.fn(x), x.dtype)
+
+    def __call__(self, x, args):
+        y = self.f(x, args)
+        return y - x if self.discrete else y
+
+
+def _value_and_jac(F):
+    return jax.jacfwd(lambda y: (F(y), F(y)), has_aux=True)
+
+
+def _scaled_jac(J, scale):
+    return J * scale[None, :] / scale[:, None]
+
+
+def newton(F, x0, scale, tol, max_iter):
+    """Damped Newton from one seed: ``(x, converged, iterations)``."""
+    alphas = 2.0 ** -jnp.arange(10.0)
+
+    def merit(f):
+        return jnp.sum((f / scale) ** 2)
+
+    vj = _value_and_jac(F)
+
+    def body(state):
+        x, it, _, _ = state
+        J, f = vj(x)
+        res = jnp.max(jnp.abs(f) / scale)
+        conv = res <= tol * jnp.max(jnp.abs(_scaled_jac(J, scale)))
+        dx = -lu_solve(J, f)
+        grad = -(J.T @ (f / scale**2)) * scale**2  # steepest descent if J is singular
+        dx = jnp.where(jnp.all(jnp.isfinite(dx)), dx, grad / jnp.maximum(jnp.max(jnp.abs(grad) / scale), 1e-300))
+        m0 = merit(f)
+        trial = jax.vmap(lambda a: merit(F(x + a * dx)))(alphas)
+        trial = jnp.where(jnp.isfinite(trial), trial, jnp.inf)
+        ok = trial <= (1.0 - 1e-4 * alphas) * m0
+        k = jnp.where(jnp.any(ok), jnp.argmax(ok), jnp.argmin(trial))
+        improved = trial[k] < m0
+        stop = conv | ~improved | (it + 1 >= max_iter) | ~jnp.isfinite(m0)
+        x_new = jnp.where(conv | ~improved, x, x + alphas[k] * dx)
+        return x_new, it + 1, stop, conv
+
+    x, it, _, conv = lax.while_loop(lambda s: ~s[2], body, (x0, 0, False, False))
+    return x, conv & jnp.all(jnp.isfinite(x)), it
+
+
+def levenberg_marquardt(F, x0, scale, tol, gtol, max_iter):
+    """Minimise q = |F / s|^2 / 2 from one seed (Marquardt's scaling, Nielsen's damping update).
+    Returns ``(x, root, stationary)``: a root by the test of :func:`newton`; a stationary point of
+    q where the scaled gradient is below ``gtol`` times ``|J_s| |F_s|``."""
+    vj = _value_and_jac(F)
+    n = x0.shape[0]
+
+    def tests(J, f):
+        Js, fs = _scaled_jac(J, scale), f / scale
+        root = jnp.max(jnp.abs(fs)) <= tol * jnp.max(jnp.abs(Js))
+        g = Js.T @ fs
+        flat = jnp.linalg.norm(g) <= gtol * jnp.linalg.norm(Js) * jnp.linalg.norm(fs)
+        return Js, fs, g, root, flat
+
+    def body(state):
+        x, mu, nu, it, _, _, _ = state
+        J, f = vj(x)
+        Js, fs, g, root, flat = tests(J, f)
+        A = Js.T @ Js
+        d = jnp.maximum(jnp.diag(A), 1e-12 * jnp.max(jnp.diag(A)) + 1e-300)
+        step = -jsl_solve(A + mu * jnp.diag(d), g) * scale
+        f_new = F(x + step)
+        q0, q1 = 0.5 * fs @ fs, 0.5 * jnp.sum((f_new / scale) ** 2)
+        gain = q0 - q1
+        predicted = -(g @ (step / scale)) - 0.5 * jnp.sum((Js @ (step / scale)) ** 2)
+        rho = gain / jnp.maximum(predicted, 1e-300)
+        good = jnp.isfinite(q1) & (gain > 0)
+        mu_new = jnp.where(good, mu * jnp.maximum(1.0 / 3.0, 1.0 - (2.0 * rho - 1.0) ** 3), mu * nu)
+        nu_new = jnp.where(good, 2.0, 2.0 * nu)
+        done = root | flat | (it + 1 >= max_iter) | (mu > 1e16)
+        x_new = jnp.where(good & ~done, x + step, x)
+        return x_new, mu_new, nu_new, it + 1, done, root, flat
+
+    init = (x0, jnp.asarray(1e-3, x0.dtype), jnp.asarray(2.0, x0.dtype), 0, False, False, False)
+    x, _, _, _, _, root, flat = lax.while_loop(lambda s: ~s[4], body, init)
+    del n
+    finite = jnp.all(jnp.isfinite(x))
+    return x, root & finite, flat & finite & ~root
+
+
+def jsl_solve(A, b):
+    """Symmetric positive definite solve (Cholesky), LU if that fails numerically."""
+    c = jax.scipy.linalg.cho_factor(A)
+    x = jax.scipy.linalg.cho_solve(c, b)
+    return jnp.where(jnp.all(jnp.isfinite(x)), x, lu_solve(A, b))
+
+
+def _per_seed_bytes(n: int) -> float:
+    return 8.0 * n * (6 * n + 64)  # Jacobian, its LU, the forward-mode tangents, line search
+
+
+def _chunk(n: int, count: int) -> int:
+    """Seeds per vmapped batch, so that one batch stays within a quarter of the memory budget."""
+    return int(max(1, min(count, budget.MEMORY_BUDGET // 4 // _per_seed_bytes(n))))
+
+
+@partial(jit, static_argnames=("field", "max_iter", "chunk"))
+def _newton_batch(field, seeds, args, scale, tol, max_iter, chunk):
+    F = lambda y: field(y, args)  # noqa: E731
+    return lax.map(lambda s: newton(F, s, scale, tol, max_iter), seeds, batch_size=chunk)
+
+
+@partial(jit, static_argnames=("field", "max_iter", "chunk"))
+def _lm_batch(field, seeds, args, scale, tol, gtol, max_iter, chunk):
+    F = lambda y: field(y, args)  # noqa: E731
+    return lax.map(lambda s: levenberg_marquardt(F, s, scale, tol, gtol, max_iter), seeds, batch_size=chunk)
+
+
+@partial(jit, static_argnames=("field", "chunk"))
+def _evaluate(field, X, args, chunk):
+    """Residual F and Jacobian of f (the field or the map) at every row of X."""
+    def one(x):
+        return field(x, args), jax.jacfwd(lambda y: field.f(y, args))(x)
+    return lax.map(one, X, batch_size=chunk)
+
+
+@partial(jit, static_argnames=("field", "max_iter"))
+def _sweep(field, x0, P, scale, tol, max_iter):
+    """Newton at each parameter vector (rows of P) in turn, seeded by the previous solution."""
+    def body(x, p):
+        y, ok, _ = newton(lambda z: field(z, p), x, scale, tol, max_iter)
+        y = jnp.where(ok, y, x)  # a failure does not poison the next seed
+        return y, (y, ok, field(y, p), jax.jacfwd(lambda z: field.f(z, p))(y))
+    return lax.scan(body, x0, P)[1]
+
+
+# --------------------------------------------------------------------------- spectra and labels
+def spectrum(jacobians, kind: str = "continuous", vectors: bool = False):
+    """Eigenvalues ``(..., n)`` sorted by stability (largest real part, or modulus for a map,
+    first) and, if ``vectors``, unit eigenvectors ``(..., n, n)`` as the matching columns."""
+    J = np.asarray(jacobians, dtype=float)
+    if vectors:
+        ev, V = np.linalg.eig(J)
+    else:
+        ev, V = np.linalg.eigvals(J), None
+    key = np.abs(ev) if kind == "discrete" else ev.real
+    order = np.argsort(-key, axis=-1, kind="stable")
+    ev = np.take_along_axis(ev.astype(complex), order, axis=-1)
+    if vectors:
+        V = np.take_along_axis(V.astype(complex), order[..., None, :], axis=-1)
+    return ev, V
+
+
+def growth(eigenvalues, kind: str = "continuous") -> np.ndarray:
+    """Distance past the stability boundary: Re l (continuous) or |l| - 1 (discrete)."""
+    ev = np.asarray(eigenvalues)
+    return np.abs(ev) - 1.0 if kind == "discrete" else ev.real
+
+
+def counts(eigenvalues, scales, kind: str = "continuous", rtol: float = RTOL):
+    """``(n_unstable, n_neutral)`` per row: eigenvalues past or on the stability boundary."""
+    g = growth(eigenvalues, kind)
+    tol = rtol * np.maximum(np.asarray(scales, float), np.finfo(float).tiny)[..., None]
+    return np.sum(g > tol, -1), np.sum(np.abs(g) <= tol, -1)
+
+
+def label(n_unstable: int, n_neutral: int, n: int) -> str:
+    """``stable``, ``unstable``, ``saddle (k unstable)``, with ``, j neutral`` when the
+    boundary is touched (``marginally stable (j neutral)`` without unstable directions)."""
+    neutral = f"{n_neutral} neutral"
+    if n_unstable == 0:
+        return f"marginally stable ({neutral})" if n_neutral else "stable"
+    if n_unstable == n:
+        return "unstable"
+    return f"saddle ({n_unstable} unstable" + (f", {neutral})" if n_neutral else ")")
+
+
+# --------------------------------------------------------------------------- results
+@dataclasses.dataclass(frozen=True, eq=False)
+class FixedPointSet:
+    """Distinct fixed points (and slow points) of a high-dimensional system.
+
+    Arrays have one row per point, fixed points first (by speed), then slow points:
+    ``points`` (k, dim); ``speeds`` q = |F|^2 / 2 (k,); ``residuals`` max_i |F_i| / s_i (k,);
+    ``fixed`` (k,) True for fixed points, False for slow points; ``seed_index`` (k,) the seed each
+    came from.  ``n_seeds`` seeds were tried: ``n_failed`` reached neither, ``n_outliers``
+    converged far from the seeds (their points in ``outliers``), ``n_duplicates`` were merged.
+    ``jacobians`` (k, dim, dim) of f, ``eigenvalues`` (k, dim), ``eigenvectors`` (k, dim, dim;
+    column j belongs to eigenvalue j), ``labels``, ``n_unstable``, ``n_neutral`` are computed
+    when first asked for.
+    """
+
+    points: np.ndarray
+    speeds: np.ndarray
+    residuals: np.ndarray
+    fixed: np.ndarray
+    seed_index: np.ndarray
+    n_seeds: int
+    n_failed: int
+    n_outliers: int
+    n_duplicates: int
+    outliers: np.ndarray
+    kind: str
+    finder: Any = dataclasses.field(repr=False, default=None)
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    @functools.cached_property
+    def jacobians(self) -> np.ndarray:
+        return self.finder.jacobians(self.points)
+
+    @functools.cached_property
+    def _spectrum(self):
+        return spectrum(self.jacobians, self.kind, vectors=False)[0]
+
+    @functools.cached_property
+    def _eig(self):
+        return spectrum(self.jacobians, self.kind, vectors=True)
+
+    @property
+    def eigenvalues(self) -> np.ndarray:
+        return self._eig[0] if "_eig" in self.__dict__ else self._spectrum
+
+    @property
+    def eigenvectors(self) -> np.ndarray:
+        return self._eig[1]
+
+    @functools.cached_property
+    def _counts(self):
+        return counts(self.eigenvalues, stability.jacobian_scale(self.jacobians), self.kind)
+
+    @property
+    def n_unstable(self) -> np.ndarray:
+        return self._counts[0]
+
+    @property
+    def n_neutral(self) -> np.ndarray:
+        return self._counts[1]
+
+    @property
+    def stable(self) -> np.ndarray:
+        return self.fixed & (self.n_unstable == 0)
+
+    @property
+    def labels(self) -> np.ndarray:
+        n = self.points.shape[1]
+        return np.array([label(int(u), int(z), n) if f else "slow point"
+                         for u, z, f in zip(self.n_unstable, self.n_neutral, self.fixed)], dtype=object)
+
+    @property
+    def states(self) -> dict:
+        """The points by variable: ``{name: (k, size)}`` (a plain function's state is ``"x"``)."""
+        return self.finder._split(self.points)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "points": self.points.tolist(), "speeds": self.speeds.tolist(),
+                "residuals": self.residuals.tolist(), "fixed": self.fixed.tolist(),
+                "labels": list(self.labels), "n_seeds": self.n_seeds, "n_failed": self.n_failed,
+                "n_outliers": self.n_outliers, "n_duplicates": self.n_duplicates}
+
+    def plot(self, ax=None, index=None, **kw):
+        """The spectra in the complex plane (all points, or the one at ``index``)."""
+        from .plotting import plot_spectrum
+        return plot_spectrum(self, ax=ax, index=index, **kw)
+
+    def __repr__(self) -> str:
+        n_fixed = int(np.sum(self.fixed))
+        return (f"FixedPointSet({n_fixed} fixed, {len(self) - n_fixed} slow points in dimension "
+                f"{self.points.shape[1]}; {self.n_failed} failed, {self.n_outliers} outliers, "
+                f"{self.n_duplicates} duplicates of {self.n_seeds} seeds)")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ParameterSpectrum:
+    """One fixed point followed along a parameter and its spectrum at every value.
+
+    ``parameter``, ``values`` (m,), ``points`` (m, dim), ``converged`` (m,), ``residuals`` (m,),
+    ``jacobians`` (m, dim, dim), ``eigenvalues`` (m, dim) sorted as in :func:`spectrum`,
+    ``n_unstable``, ``n_neutral`` (m,).
+    """
+
+    parameter: str
+    values: np.ndarray
+    points: np.ndarray
+    converged: np.ndarray
+    residuals: np.ndarray
+    jacobians: np.ndarray
+    eigenvalues: np.ndarray
+    n_unstable: np.ndarray
+    n_neutral: np.ndarray
+    kind: str
+
+    def crossings(self) -> list:
+        """Where eigenvalues cross the stability boundary: ``[(value, n_before, n_after)]``.
+
+        Modes neutral at every value (a symmetry's, such as a translation mode) are set aside
+        first; then the k-th largest :func:`growth` is followed for each k, and where its sign
+        changes the crossing is placed by linear interpolation between the bracketing values (at
+        the value itself where it lies on the boundary to tolerance).  A complex pair crosses
+        as one entry.  ``n_before``, ``n_after``: unstable counts on either side."""
+        ok = np.flatnonzero(self.converged)
+        if len(ok) < 2:
+            return []
+        v, n_u = self.values[ok], self.n_unstable[ok]
+        g = growth(self.eigenvalues[ok], self.kind)
+        tol = RTOL * stability.jacobian_scale(self.jacobians[ok])[:, None]
+        structural = int(np.min(self.n_neutral[ok]))
+        if structural:  # drop, at every value, the modes closest to the boundary
+            drop = np.argsort(np.abs(g), axis=1)[:, :structural]
+            g = np.stack([np.delete(row, d) for row, d in zip(g, drop)])
+        g = -np.sort(-g, axis=1)
+        sign = np.where(g > tol, 1, np.where(g < -tol, -1, 0))
+        found = []
+        for r in np.flatnonzero(np.any(sign > 0, 0) & np.any(sign < 0, 0)):
+            nz = np.flatnonzero(sign[:, r])
+            for a, b in zip(nz[:-1], nz[1:]):
+                if sign[a, r] == sign[b, r]:
+                    continue
+                if b > a + 1:  # on the boundary in between
+                    x = float(np.mean(v[a + 1:b]))
+                else:
+                    x = float(v[a] + g[a, r] / (g[a, r] - g[b, r]) * (v[b] - v[a]))
+                found.append((x, int(n_u[a]), int(n_u[b])))
+        out = []
+        width = np.ptp(v) or 1.0
+        for c in sorted(found):
+            if not out or abs(c[0] - out[-1][0]) > 1e-9 * width:
+                out.append(c)
+        return out
+
+    def plot(self, ax=None, n=6, **kw):
+        from .plotting import plot_spectrum_along
+        return plot_spectrum_along(self, ax=ax, n=n, **kw)
+
+
+# --------------------------------------------------------------------------- the analyzer
+class FixedPointFinder:
+    """Fixed points, slow points and spectra of a high-dimensional system.
+
+    Parameters
+    ----------
+    model_or_function : a :class:`dynanalysis.ODE` (a zoo model, or any ``@da.ode`` function,
+        BrainPy-style functions included), or a plain JAX function ``f(x)`` / ``f(x, inputs)`` of
+        a flat state vector x returning a vector of the same shape.
+    params : for a model, ``{parameter: value}`` overriding its defaults; for a plain function,
+        the ``inputs`` passed as its second argument (any pytree; ``None``: ``f(x)``).
+    kind : ``"continuous"`` (fixed points of dx/dt = f(x)) or ``"discrete"`` (x = f(x)).
+
+    The analysis runs in float64.  Constants a plain function captures should be NumPy arrays:
+    a JAX array created outside ``jax.enable_x64`` is float32 and limits the points to ~1e-7.
+
+    Example
+    -------
+    >>> import numpy as np, dynanalysis as da
+    >>> W = np.diag([-1.0, -2.0, 0.5])
+    >>> fps = da.FixedPointFinder(lambda x: W @ x - np.array([1.0, 2.0, 0.5])).find(np.ones((4, 3)))
+    >>> fps.points.round(12).tolist(), list(fps.labels)
+    ([[-1.0, -1.0, 1.0]], ['saddle (1 unstable)'])
+    """
+
+    def __init__(self, model_or_function, *, params=None, kind: str = "continuous"):
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        self.kind = kind
+        if isinstance(model_or_function, ODE) or isinstance(model_or_function, (list, tuple)):
+            model = as_ode(model_or_function)
+            if model.is_hybrid:
+                raise ValueError(f"{model.name} is a hybrid (spiking) model: its reset is not part of "
+                                 "the vector field, so its fixed points are not defined here")
+            if params is not None and not isinstance(params, Mapping):
+                raise ValueError("params must be a dict {parameter: value} for a model")
+            try:
+                model = model.with_params(**(params or {}))
+                _, p = model.flat_params()
+            except ValueError as e:
+                raise ValueError(f"params: {e}") from None
+            self.model, self.dim = model, model.dim
+            self.field = Field(model.flow, kind == "discrete", True, False)
+            self.args = np.asarray(p, float)
+        elif callable(model_or_function):
+            self.model, self.dim = None, None
+            self.field = Field(model_or_function, kind == "discrete", False, params is not None)
+            self.args = params
+        else:
+            raise TypeError("model_or_function must be a dynanalysis ODE or a function f(x) / f(x, inputs), "
+                            f"got {type(model_or_function).__name__}")
+
+    # ----- input checking
+    def _split(self, X) -> dict:
+        X = np.asarray(X)
+        if self.model is None:
+            return {"x": X}
+        out, o = {}, 0
+        for v, size in self.model.sizes.items():
+            out[v] = X[..., o:o + size] if size > 1 else X[..., o]
+            o += size
+        return out
+
+    def _check_output(self, dim: int) -> None:
+        try:
+            with jax.enable_x64(True):
+                out = jax.eval_shape(lambda x: self.field.f(x, self.args), jax.ShapeDtypeStruct((dim,), jnp.float64))
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"the function could not be evaluated on a state of shape ({dim},): {e}") from None
+        if out.shape != (dim,):
+            raise ValueError(f"the function returned shape {out.shape} for a state of shape ({dim},); "
+                             f"it must return one component per state variable, shape ({dim},)")
+
+    def _states(self, seeds, name: str = "seeds") -> np.ndarray:
+        """Seeds as a float64 array (k, dim), validated."""
+        if isinstance(seeds, Mapping):
+            if self.model is None:
+                raise ValueError(f"{name}: a dict of variables needs a model; give an array (k, dim)")
+            unknown = [v for v in seeds if v not in self.model.variables]
+            missing = [v for v in self.model.variables if v not in seeds]
+            if unknown or missing:
+                raise ValueError(f"{name} must give every variable {list(self.model.variables)}; unknown "
+                                 f"{unknown}, missing {missing}")
+            parts = []
+            for v, size in self.model.sizes.items():
+                a = np.asarray(seeds[v], float)
+                a = a.reshape(-1, 1) if size == 1 and a.ndim <= 1 else a.reshape(-1, size) if a.ndim == 1 else a
+                if a.ndim != 2 or a.shape[1] != size:
+                    raise ValueError(f"{name}[{v!r}] must have shape (k, {size}) or ({size},), got {np.shape(seeds[v])}")
+                parts.append(a)
+            if len({len(a) for a in parts}) != 1:
+                raise ValueError(f"{name}: every variable needs the same number of seeds, got "
+                                 f"{[len(a) for a in parts]}")
+            X = np.concatenate(parts, axis=1)
+        else:
+            X = np.asarray(seeds, dtype=float)
+            if X.ndim == 1:
+                X = X[None]
+        if X.ndim != 2 or X.shape[0] == 0:
+            raise ValueError(f"{name} must be an array of shape (k, dim) with k >= 1, got shape {np.shape(seeds)}")
+        if self.dim is not None and X.shape[1] != self.dim:
+            raise ValueError(f"{name} have dimension {X.shape[1]}; {self.model.name} has {self.dim} state "
+                             f"components ({', '.join(f'{v}: {s}' for v, s in self.model.sizes.items())})")
+        bad = ~np.all(np.isfinite(X), axis=1)
+        if np.any(bad):
+            raise ValueError(f"{name} contain non-finite values (rows {np.flatnonzero(bad)[:8].tolist()})")
+        if self.dim is None:
+            self._check_output(X.shape[1])
+        return X
+
+    def _scale(self, X) -> np.ndarray:
+        """One scale per state component: a variable's typical range if the model has one, else
+        the largest |value| of that variable over ``X`` (1 where that is 0)."""
+        X = np.asarray(X, float)
+        s = np.empty(X.shape[1])
+        groups = self.model.sizes.items() if self.model is not None else [("x", X.shape[1])]
+        o = 0
+        for v, size in groups:
+            r = self.model.ranges.get(v) if self.model is not None else None
+            m = abs(r[1] - r[0]) if r else np.max(np.abs(X[:, o:o + size]))
+            s[o:o + size] = m if m > 0 else 1.0
+            o += size
+        return s
+
+    # ----- numerics
+    def find(self, seeds, *, tol: float = 1e-10, max_iter: int = 50, slow: bool = True,
+             gtol: float = 1e-8, slow_iter: int = 200, dedup_tol: float = 1e-6,
+             outlier: float = 10.0) -> FixedPointSet:
+        """Fixed points (and slow points) from every seed.
+
+        Parameters
+        ----------
+        seeds : array (k, dim) (or one seed (dim,)), or for a model ``{variable: (k, size)}``.
+        tol : Newton's residual tolerance, relative to the scaled Jacobian (see module notes).
+        max_iter : Newton iterations per seed.
+        slow : run the least-squares stage on the seeds Newton did not converge from, reporting
+            the minima of the speed q it reaches as slow points.
+        gtol, slow_iter : the least-squares stage's stationarity tolerance and iterations.
+        dedup_tol : points closer than this (max-norm, scaled per variable) are one point.
+        outlier : points farther than ``outlier`` times the seeds' mean distance from their
+            centroid are outliers (``None``: keep all; a single seed has no spread, so no test).
+        """
+        X0 = self._states(seeds)
+        k, n = X0.shape
+        for name, v in (("tol", tol), ("gtol", gtol), ("dedup_tol", dedup_tol)):
+            if not (np.isscalar(v) and np.isfinite(v) and v > 0):
+                raise ValueError(f"{name} must be a positive number, got {v!r}")
+        for name, v in (("max_iter", max_iter), ("slow_iter", slow_iter)):
+            if int(v) != v or v < 1:
+                raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        scale = self._scale(X0)
+        x, conv = self._newton(X0, scale, tol, int(max_iter))
+        fixed = conv.copy()
+        stationary = np.zeros(k, bool)
+        left = np.flatnonzero(~conv)
+        if slow and len(left):
+            xl, root, flat = self._lm(X0[left], scale, tol, gtol, int(slow_iter))
+            x[left] = xl
+            fixed[left], stationary[left] = root, flat
+        found = fixed | stationary
+        F, _ = self._evaluate(x[found])
+        idx = np.flatnonzero(found)
+        speeds = 0.5 * np.sum(F**2, axis=1)
+        residuals = np.max(np.abs(F) / scale, axis=1)
+        # outliers: far from the seeds' cloud
+        far = np.zeros(len(idx), bool)
+        if outlier is not None and len(idx):
+            centre = X0.mean(axis=0)
+            spread = np.mean(np.linalg.norm((X0 - centre) / scale, axis=1))
+            dist = np.linalg.norm((x[idx] - centre) / scale, axis=1)
+            far = dist > float(outlier) * spread if spread > 0 else far  # one seed: no cloud
+        order = np.lexsort((speeds[~far], ~fixed[idx][~far]))  # fixed points first, then by speed
+        cand = idx[~far][order]
+        keep = _distinct(x[cand], scale, dedup_tol)
+        sel = cand[keep]
+        pos = {i: j for j, i in enumerate(idx)}
+        rows = np.array([pos[i] for i in sel], dtype=int)
+        return FixedPointSet(points=x[sel], speeds=speeds[rows], residuals=residuals[rows],
+                             fixed=fixed[sel], seed_index=sel, n_seeds=k, n_failed=int(np.sum(~found)),
+                             n_outliers=int(np.sum(far)), n_duplicates=int(len(cand) - len(sel)),
+                             outliers=x[idx[far]], kind=self.kind, finder=self)
+
+    def _device(self, *arrays):
+        return jax.device_put((*arrays, self.args))
+
+    def _newton(self, X0, scale, tol, max_iter):
+        k, n = X0.shape
+        budget.check(_per_seed_bytes(n), "the Newton seeds", "use fewer seeds")
+        with jax.enable_x64(True):
+            seeds, s, args = self._device(X0, scale)  # the caller's count: one compile per count
+            x, ok, _ = _newton_batch(self.field, seeds, args, s, tol, max_iter, _chunk(n, len(seeds)))
+            x, ok = jax.device_get((x, ok))
+        return np.array(x[:k]), np.array(ok[:k])
+
+    def _lm(self, X0, scale, tol, gtol, max_iter):
+        k, n = X0.shape
+        with jax.enable_x64(True):
+            seeds, s, args = self._device(_pad(X0), scale)
+            out = _lm_batch(self.field, seeds, args, s, tol, gtol, max_iter, _chunk(n, len(seeds)))
+            x, root, flat = jax.device_get(out)
+        return np.array(x[:k]), np.array(root[:k]), np.array(flat[:k])
+
+    def _evaluate(self, X):
+        X = np.asarray(X, float)
+        k, n = X.shape
+        if k == 0:
+            return np.zeros((0, n)), np.zeros((0, n, n))
+        budget.check(8.0 * k * n * n, "the Jacobians of the points", "find fewer points")
+        with jax.enable_x64(True):
+            P, args = self._device(_pad(X))
+            F, J = jax.device_get(_evaluate(self.field, P, args, _chunk(n, len(P))))
+        return np.asarray(F[:k]), np.asarray(J[:k])
+
+    def jacobians(self, points) -> np.ndarray:
+        """Jacobians ``(k, dim, dim)`` of f (the vector field, or the map) at ``points``."""
+        return self._evaluate(self._states(points, "points"))[1]
+
+    def residual(self, points) -> np.ndarray:
+        """F at ``points`` (k, dim): f, or f(x) - x for a map."""
+        return self._evaluate(self._states(points, "points"))[0]
+
+    # ----- seeds from dynamics
+    def trajectory(self, x0, steps: int, *, dt: float = 0.1) -> np.ndarray:
+        """States ``(steps + 1, dim)`` of the system from x0 (or ``(b, steps + 1, dim)`` for
+        initial states ``(b, dim)``): RK4 with step ``dt`` (continuous) or ``steps`` iterations
+        of the map (discrete; ``dt`` unused)."""
+        X = self._states(x0, "x0")
+        if int(steps) != steps or steps < 1:
+            raise ValueError(f"steps must be a positive integer, got {steps!r}")
+        if not (np.isscalar(dt) and np.isfinite(dt) and dt > 0):
+            raise ValueError(f"dt must be a positive number, got {dt!r}")
+        with jax.enable_x64(True):
+            X_, args = self._device(X)
+            out = np.asarray(jax.device_get(_trajectory(self.field, X_, args, float(dt), int(steps))))
+        return out[0] if np.ndim(x0) == 1 or (isinstance(x0, Mapping) and len(X) == 1) else out
+
+    def seeds_from_trajectory(self, x0, n: int, *, steps: int = 1000, dt: float = 0.1,
+                              noise: float = 0.0, seed: int = 0) -> np.ndarray:
+        """``n`` seeds sampled at random from the trajectories from x0 (see :meth:`trajectory`),
+        each perturbed by Gaussian noise of standard deviation ``noise`` times the scale of its
+        variable (the states' largest magnitude)."""
+        states = self.trajectory(x0, steps, dt=dt).reshape(-1, self.dim or np.shape(self._states(x0, "x0"))[1])
+        return sample_states(states, n, noise=noise, seed=seed, scale=self._scale(states))
+
+    # ----- along a parameter
+    def _parameter(self, parameter: str) -> int:
+        if self.model is None:
+            raise ValueError("following a parameter needs a model with named parameters (a plain "
+                             "function has none); wrap it with dynanalysis.ode")
+        names = self.model.flow.param_names
+        if parameter not in names:
+            raise ValueError(f"parameter {parameter!r} is not a parameter of {self.model.name}; "
+                             f"parameters are {list(names)}")
+        if self.model.flow.param_shapes[list(names).index(parameter)] != ():
+            raise ValueError(f"parameter {parameter!r} is not a scalar")
+        return list(names).index(parameter)
+
+    def sweep(self, parameter: str, values, start, *, tol: float = 1e-10, max_iter: int = 50) -> ParameterSpectrum:
+        """Follow the fixed point near ``start`` through ``values`` of ``parameter`` (Newton at each
+        value from the previous solution; one compiled scan) and compute every spectrum.  Use
+        :meth:`continuation` to pass a fold."""
+        k = self._parameter(parameter)
+        vals = np.asarray(values, float).ravel()
+        if len(vals) < 2 or not np.all(np.isfinite(vals)):
+            raise ValueError(f"values must hold at least two finite parameter values, got {values!r}")
+        x0 = self._states(start, "start")
+        if len(x0) != 1:
+            raise ValueError(f"start must be one state, got {len(x0)}")
+        P = np.tile(self.args, (len(vals), 1))
+        P[:, k] = vals
+        scale = self._scale(x0)
+        budget.check(8.0 * len(vals) * self.dim**2 * 2, "the Jacobians along the sweep", "use fewer values")
+        with jax.enable_x64(True):
+            x0_, P_, s = jax.device_put((x0[0], P, scale))
+            X, ok, F, J = (np.asarray(a) for a in jax.device_get(_sweep(self.field, x0_, P_, s, tol, int(max_iter))))
+        ev, _ = spectrum(J, self.kind)
+        nu, nz = counts(ev, stability.jacobian_scale(J), self.kind)
+        return ParameterSpectrum(parameter, vals, X, ok, np.max(np.abs(F) / scale, axis=1), J, ev, nu, nz, self.kind)
+
+    def continuation(self, point, parameter: str, bounds, **options):
+        """Pseudo-arclength continuation of the fixed point ``point`` in ``parameter`` (through
+        folds): :func:`dynanalysis.continuation.equilibria`.  If the point lies on a continuous
+        family of fixed points (a neutral eigenvalue, e.g. a ring network's translation mode),
+        the family is pinned by a phase condition along that eigenvector, so the branch is
+        well defined; ``options`` go to ``equilibria``."""
+        from .continuation import equilibria
+        self._parameter(parameter)
+        if self.kind != "continuous":
+            raise ValueError("continuation of fixed points of maps is not available; use sweep")
+        x0 = self._states(point, "point")
+        if len(x0) != 1:
+            raise ValueError(f"point must be one state, got {len(x0)}")
+        J = self._evaluate(x0)[1][0]
+        ev, V = spectrum(J[None], vectors=True)
+        g = growth(ev[0])
+        neutral = np.abs(g) <= RTOL * stability.jacobian_scale(J)
+        symmetry = None
+        if np.any(neutral):
+            v = V[0][:, np.flatnonzero(neutral)[0]].real
+            symmetry = v / np.linalg.norm(v)
+        return equilibria(self.model, parameter, start=self.model.named_state(x0[0]), bounds=bounds,
+                          symmetry=symmetry, **options)
+
+
+@partial(jit, static_argnames=("field", "steps"))
+def _trajectory(field, X, args, dt, steps):
+    f = lambda y: field.f(y, args)  # noqa: E731
+
+    def step(x, _):
+        if field.discrete:
+            y = f(x)
+        else:
+            k1 = f(x)
+            k2 = f(x + 0.5 * dt * k1)
+            k3 = f(x + 0.5 * dt * k2)
+            y = x + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + f(x + dt * k3))
+        return y, y
+
+    def run(x):
+        return jnp.concatenate([x[None], lax.scan(step, x, None, length=steps)[1]])
+
+    return jax.vmap(run)(X)
+
+
+def sample_states(states, n: int, *, noise: float = 0.0, seed: int = 0, scale=None) -> np.ndarray:
+    """``n`` rows drawn at random (without replacement where possible) from ``states``
+    ``(T, dim)`` (an array, or a :class:`dynanalysis.Trajectory` whose variables are stacked),
+    plus Gaussian noise of standard deviation ``noise * scale`` (scale: per component; default
+    the largest |state|)."""
+    from .integrate import Trajectory
+    if isinstance(states, Trajectory):
+        states = np.concatenate([np.asarray(states[v]).reshape(len(states.t), -1) for v in states.states], axis=1)
+    S = np.asarray(states, float)
+    if S.ndim != 2 or len(S) == 0:
+        raise ValueError(f"states must be an array (T, dim) with T >= 1, got shape {S.shape}")
+    if int(n) != n or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a non-negative number, got {noise!r}")
+    rng = np.random.default_rng(seed)
+    rows = S[rng.choice(len(S), size=int(n), replace=n > len(S))]
+    if noise:
+        s = np.max(np.abs(S), axis=0) if scale is None else np.asarray(scale, float)
+        rows = rows + noise * np.where(s > 0, s, 1.0) * rng.standard_normal(rows.shape)
+    return rows
+
+
+def _pad(X):
+    """Pad a batch of varying size (points found, seeds left to the second stage) to a power of
+    two: few distinct shapes, few compilations."""
+    k = len(X)
+    size = 1 << (k - 1).bit_length()
+    return np.concatenate([X, np.repeat(X[:1], size - k, axis=0)]) if size > k else X
+
+
+def _distinct(X, scale, tol) -> np.ndarray:
+    """Indices of rows kept, in order: each row closer than ``tol`` (scaled max-norm) to an
+    earlier kept row is a duplicate."""
+    Z = X / scale
+    keep: list[int] = []
+    for i in range(len(Z)):
+        if not keep or np.min(np.max(np.abs(Z[keep] - Z[i]), axis=1)) > tol:
+            keep.append(i)
+    return np.array(keep, dtype=int)
