@@ -486,6 +486,10 @@ def plot_spectrum(result, ax=None, index=None, kind=None, size=36, legend=True):
                    linewidths=1.4, label=None if name else "unstable (outside)")
         ax.scatter(e.real[ne], e.imag[ne], s=size * 1.6, marker="D", facecolors="none", edgecolors="k",
                    linewidths=1.4, label=None if name else "neutral (on the boundary)")
+    shown = ev[list(rows)]
+    if kind != "discrete" and np.all(np.abs(shown.imag) <= RTOL * np.max(scale)):
+        span = max(np.ptp(shown.real), np.max(np.abs(shown.real)), 1e-300)
+        ax.set_ylim(-0.25 * span, 0.25 * span)  # a real spectrum: do not magnify rounding noise
     ax.set_xlabel("Re λ")
     ax.set_ylabel("Im λ")
     if legend:

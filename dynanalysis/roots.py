@@ -136,27 +136,31 @@ def correct(F, x0, scale, *, iters: int = 8, ftol: float = 1e-10, max_step: floa
     """Plain Newton, ``iters`` steps, from a guess close to a root: a corrector (a point
     interpolated between two nearby roots, a predicted point on a branch).
 
-    No line search and no data-dependent loop, so it compiles to a fraction of :func:`newton`;
-    quadratic convergence from a close guess makes a fixed count enough.  Steps are capped at
-    ``max_step`` (scaled) so that a poor guess cannot jump to another branch.  Converged means a
-    residual below ``ftol`` relative to the scaled Jacobian: near a singular Jacobian (a branch
-    point) the steps need not shrink, but the residual does.  Returns
+    No line search, so it compiles to a fraction of :func:`newton`; quadratic convergence from a
+    close guess makes a small count enough: at most ``iters`` steps, ending with the step taken
+    after the residual first passes the test (one polishing step, to rounding level).  Steps are
+    capped at ``max_step`` (scaled) so that a poor guess cannot jump to another branch.
+    Converged means a residual below ``ftol`` relative to the scaled Jacobian: near a singular
+    Jacobian (a branch point) the steps need not shrink, but the residual does.  Returns
     ``(x, converged, residual, J)``, ``J`` the Jacobian at the last iterate before its final step.
     """
     scale = jnp.asarray(scale, x0.dtype)
     value_and_jac = _value_and_jac(F)
+    ones = jnp.ones_like(x0)
 
-    def body(_, state):
-        x, _, _ = state
+    def body(state):
+        x, _, _, i, _ = state
         J, f = value_and_jac(x)
         dx = -lu_solve(J, f)
         dx = jnp.where(jnp.all(jnp.isfinite(dx)), dx, 0.0)  # singular J: stay (reported below)
         size = jnp.max(jnp.abs(dx) / scale)
-        return x + dx * jnp.minimum(1.0, max_step / jnp.maximum(size, 1e-300)), f, J
+        passed = _residual_test(f, J, scale, ones, ftol)[1]
+        return x + dx * jnp.minimum(1.0, max_step / jnp.maximum(size, 1e-300)), f, J, i + 1, passed
 
     n = x0.shape[0]
-    x, f, J = lax.fori_loop(0, iters, body, (x0, jnp.zeros(n, x0.dtype), jnp.zeros((n, n), x0.dtype)))
-    residual, root = _residual_test(f, J, scale, jnp.ones_like(x0), ftol)
+    init = (x0, jnp.zeros(n, x0.dtype), jnp.zeros((n, n), x0.dtype), 0, jnp.zeros((), bool))
+    x, f, J, _, _ = lax.while_loop(lambda s: (s[3] < iters) & ~s[4], body, init)
+    residual, root = _residual_test(f, J, scale, ones, ftol)
     return x, jnp.all(jnp.isfinite(x)) & root, residual, J
 
 
