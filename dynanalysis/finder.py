@@ -278,6 +278,7 @@ class FixedPointSet:
 
     @property
     def eigenvalues(self) -> np.ndarray:
+        # from the decomposition with eigenvectors once that exists (equal to rounding)
         return self._eig[0] if "_eig" in self.__dict__ else self._spectrum
 
     @property

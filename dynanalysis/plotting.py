@@ -499,8 +499,8 @@ def plot_spectrum(result, ax=None, index=None, kind=None, size=36, legend=True):
 
 def plot_modes(result, index=0, modes=(0, 1), ax=None, positions=None, variable=None, xlabel=None):
     """A point of a :class:`FixedPointSet` (one variable's components against ``positions``, by
-    default their index) and the real parts of its leading eigenvectors (right axis, unit max
-    norm), labelled with their eigenvalues."""
+    default their index) and the real parts of its eigenvectors ``modes`` (right axis, scaled so
+    that the largest component is +1), labelled with their eigenvalues.  Returns both Axes."""
     ax = _axes(ax)
     states = result.states
     name = variable or next(iter(states))
@@ -520,10 +520,10 @@ def plot_modes(result, index=0, modes=(0, 1), ax=None, positions=None, variable=
     ev, V = result.eigenvalues[index], result.eigenvectors[index]
     for c, j in enumerate(modes):
         w = V[o:o + np.size(y), j].real
-        w = w / (np.max(np.abs(w)) or 1.0)
+        w = w / (w[np.argmax(np.abs(w))] or 1.0)  # largest component +1: a fixed sign
         twin.plot(pos, w, color=f"C{c}", lw=1.4, ls="--",
                   label=f"eigenvector {j}: λ = {ev[j].real:.3g}" + (f" {ev[j].imag:+.3g}i" if abs(ev[j].imag) > 0 else ""))
-    twin.set_ylabel("eigenvector (real part, max |·| = 1)")
+    twin.set_ylabel("eigenvector (real part, largest component +1)")
     lines = ax.get_legend_handles_labels()
     more = twin.get_legend_handles_labels()
     ax.legend(lines[0] + more[0], lines[1] + more[1], fontsize="small", loc="upper left")

@@ -6,7 +6,7 @@ import numpy as np
 
 import dynanalysis as da
 from dynanalysis.models import CANN1D
-from dynanalysis.plotting import plot_spectrum
+from dynanalysis.plotting import plot_modes, plot_spectrum
 
 N, A_WIDTH = 512, 0.5  # neurons; the model's a
 NOISE = 0.05           # seed: a rough bump plus this much white noise
@@ -19,7 +19,8 @@ def render(out_dir: Path) -> str:
     rng = np.random.default_rng(0)
     seed = 0.2 * np.exp(-(x - 1.0) ** 2 / 0.5) + NOISE * rng.standard_normal(N)
     fps = da.FixedPointFinder(model).find(seed)
-    u, ev, V = fps.points[0], fps.eigenvalues[0], fps.eigenvectors[0]
+    V = fps.eigenvectors[0]  # first: eigenvalues then come from the same decomposition
+    u, ev = fps.points[0], fps.eigenvalues[0]
     # theory (continuum limit, rho = N / 2 pi): u(x) = u0 exp(-(x - z)^2 / 4a^2)
     rho, k, a, J0 = N / (2 * np.pi), p["k"], p["a"], p["J0"]
     k_c = rho * J0**2 / (8 * np.sqrt(2 * np.pi) * a)
@@ -46,18 +47,15 @@ def render(out_dir: Path) -> str:
     prof.set_title(f"bump found by Newton from the noisy seed (residual {fps.residuals[0]:.1e}); "
                    f"height / theory − 1 = {height / u0 - 1:.1e}", fontsize=10)
 
-    modes = fig.add_subplot(grid[1, :2])
-    scale = lambda w: w / np.max(np.abs(w))  # noqa: E731
-    modes.plot(x, scale(du), color="k", lw=3.5, alpha=0.35,
-               label="du/dx (spectral derivative of the bump)")
-    for j, c in zip((0, 1, 2), ("tab:blue", "tab:green", "tab:red")):
-        w = V[:, j].real
-        modes.plot(x, scale(w) * np.sign(w @ du if j == 0 else w[np.argmax(np.abs(w))]), color=c,
-                   lw=1.3, ls="-" if j == 0 else "--", label=f"eigenvector {j}: λ = {ev[j].real:.3g}")
-    modes.set_xlabel("neuron position x (rad)")
-    modes.set_ylabel("mode (max |·| = 1)")
+    modes, twin = plot_modes(fps, 0, modes=(0, 1, 2), ax=fig.add_subplot(grid[1, :2]), positions=x,
+                             xlabel="neuron position x (rad)")
+    w0 = v0 / v0[np.argmax(np.abs(v0))]  # eigenvector 0 as plot_modes draws it
+    twin.plot(x, du * (w0 @ du) / (du @ du), color="k", lw=4, alpha=0.3,
+              label="du/dx (spectral derivative), least-squares scaled")
+    lines = [a.get_legend_handles_labels() for a in (modes, twin)]
+    modes.legend(lines[0][0] + lines[1][0], lines[0][1] + lines[1][1], loc="upper left", fontsize="small")
+    modes.set_ylabel("synaptic input u (model units)")
     modes.set_xlim(-np.pi, np.pi)
-    modes.legend(loc="upper left", fontsize="small")
     modes.set_title(f"translation mode: eigenvector 0 ∥ du/dx (cosine {cosine:.8f}); "
                     "the next modes change the bump's height and width", fontsize=10)
 

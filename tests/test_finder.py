@@ -259,3 +259,22 @@ def test_bad_input():
         fpf.sweep("q", [0.0, 1.0], np.zeros(64))
     with pytest.raises(ValueError, match="tol"):
         fpf.find(np.zeros(64), tol=-1.0)
+
+
+def test_one_compile_per_shape():
+    seeds = np.stack([bump_seed(64, seed=s) for s in range(4)])
+    da.FixedPointFinder(CANN1D(N=64, A=0.0)).find(seeds)
+    n = finder._newton_batch._cache_size()
+    da.FixedPointFinder(CANN1D(N=64, A=0.0)).find(seeds[::-1] * 1.1)         # other seeds
+    da.FixedPointFinder(CANN1D(N=64, A=0.0, k=5.0, J0=3.0)).find(seeds)      # other parameters
+    assert finder._newton_batch._cache_size() == n
+
+
+def test_plot_spectrum_stable_filled_unstable_open_neutral_diamond():
+    import matplotlib
+    matplotlib.use("Agg")
+    from dynanalysis.plotting import plot_spectrum
+    ax = plot_spectrum(np.array([0.5, 1e-12, -1.0, -2 + 1j, -2 - 1j]))
+    stable, unstable, neutral = ax.collections
+    assert [len(c.get_offsets()) for c in (stable, unstable, neutral)] == [3, 1, 1]
+    assert stable.get_facecolors()[0][3] == 1 and len(unstable.get_facecolors()) == 0
