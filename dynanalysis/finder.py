@@ -174,12 +174,16 @@ def _lm_batch(field, seeds, args, scale, tol, gtol, max_iter, chunk):
     return lax.map(lambda s: levenberg_marquardt(F, s, scale, tol, gtol, max_iter), seeds, batch_size=chunk)
 
 
+@partial(jit, static_argnames=("field",))
+def _residuals(field, X, args):
+    """The residual F at every row of X."""
+    return jax.vmap(lambda x: field(x, args))(X)
+
+
 @partial(jit, static_argnames=("field", "chunk"))
-def _evaluate(field, X, args, chunk):
-    """Residual F and Jacobian of f (the field or the map) at every row of X."""
-    def one(x):
-        return field(x, args), jax.jacfwd(lambda y: field.f(y, args))(x)
-    return lax.map(one, X, batch_size=chunk)
+def _jacobians(field, X, args, chunk):
+    """The Jacobian of f (the field or the map) at every row of X."""
+    return lax.map(lambda x: jax.jacfwd(lambda y: field.f(y, args))(x), X, batch_size=chunk)
 
 
 @partial(jit, static_argnames=("field", "max_iter"))
@@ -553,7 +557,7 @@ class FixedPointFinder:
             x[left] = xl
             fixed[left], stationary[left] = root, flat
         found = fixed | stationary
-        F, _ = self._evaluate(x[found])
+        F = self.residual(x[found]) if np.any(found) else np.zeros((0, n))
         idx = np.flatnonzero(found)
         speeds = 0.5 * np.sum(F**2, axis=1)
         residuals = np.max(np.abs(F) / scale, axis=1)
@@ -595,24 +599,24 @@ class FixedPointFinder:
             x, root, flat = jax.device_get(out)
         return np.array(x[:k]), np.array(root[:k]), np.array(flat[:k])
 
-    def _evaluate(self, X):
-        X = np.asarray(X, float)
-        k, n = X.shape
-        if k == 0:
-            return np.zeros((0, n)), np.zeros((0, n, n))
-        budget.check(8.0 * k * n * n, "the Jacobians of the points", "find fewer points")
+    def residual(self, points) -> np.ndarray:
+        """F at ``points`` (k, dim): f, or f(x) - x for a map."""
+        X = self._states(points, "points")
         with jax.enable_x64(True):
             P, args = self._device(_pad(X))
-            F, J = jax.device_get(_evaluate(self.field, P, args, _chunk(n, len(P))))
-        return np.asarray(F[:k]), np.asarray(J[:k])
+            return np.asarray(jax.device_get(_residuals(self.field, P, args)))[:len(X)]
 
     def jacobians(self, points) -> np.ndarray:
         """Jacobians ``(k, dim, dim)`` of f (the vector field, or the map) at ``points``."""
-        return self._evaluate(self._states(points, "points"))[1]
-
-    def residual(self, points) -> np.ndarray:
-        """F at ``points`` (k, dim): f, or f(x) - x for a map."""
-        return self._evaluate(self._states(points, "points"))[0]
+        X = np.asarray(points, float)
+        if len(X) == 0:
+            return np.zeros((0,) + X.shape[1:] * 2)
+        X = self._states(X, "points")
+        k, n = X.shape
+        budget.check(8.0 * k * n * n, "the Jacobians of the points", "ask for fewer points")
+        with jax.enable_x64(True):
+            P, args = self._device(_pad(X))
+            return np.asarray(jax.device_get(_jacobians(self.field, P, args, _chunk(n, len(P)))))[:k]
 
     # ----- seeds from dynamics
     def trajectory(self, x0, steps: int, *, dt: float = 0.1) -> np.ndarray:
@@ -685,7 +689,7 @@ class FixedPointFinder:
         x0 = self._states(point, "point")
         if len(x0) != 1:
             raise ValueError(f"point must be one state, got {len(x0)}")
-        J = self._evaluate(x0)[1][0]
+        J = self.jacobians(x0)[0]
         ev, V = spectrum(J[None], vectors=True)
         g = growth(ev[0])
         neutral = np.abs(g) <= RTOL * stability.jacobian_scale(J)
