@@ -278,3 +278,11 @@ def test_plot_spectrum_stable_filled_unstable_open_neutral_diamond():
     stable, unstable, neutral = ax.collections
     assert [len(c.get_offsets()) for c in (stable, unstable, neutral)] == [3, 1, 1]
     assert stable.get_facecolors()[0][3] == 1 and len(unstable.get_facecolors()) == 0
+
+
+def test_docstring_example():
+    import doctest
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in doctest.DocTestFinder().find(da.FixedPointFinder, "FixedPointFinder", globs={}):
+        runner.run(test)
+    assert runner.failures == 0 and runner.tries > 0
