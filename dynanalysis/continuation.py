@@ -301,7 +301,7 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
     moved = np.max(np.abs(z[:n] - x0) / sx)
     if not ok or moved > 1e-3:
         with jax.enable_x64(True):
-            res = np.max(np.abs(np.asarray(flow.rhs(jnp.asarray(x0), jnp.asarray(p)))) / S[:-1])
+            res = np.max(np.abs(np.asarray(flow.rhs(jnp.asarray(x0), jnp.asarray(p)))) / sx)
         raise ValueError(f"start is not an equilibrium of {model.name} at {parameter} = {a0}: scaled "
                          f"residual max|f_i| / range_i = {res:.3g}, and Newton from it "
                          f"{'did not converge' if not ok else f'moved {moved:.3g} (scaled)'}")

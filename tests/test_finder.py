@@ -286,3 +286,15 @@ def test_docstring_example():
     for test in doctest.DocTestFinder().find(da.FixedPointFinder, "FixedPointFinder", globs={}):
         runner.run(test)
     assert runner.failures == 0 and runner.tries > 0
+
+
+def test_continuation_bad_input():
+    from dynanalysis import continuation as ct
+    model = CANN1D(N=64, A=0.0)
+    u = bump_seed(64)  # not an equilibrium
+    with pytest.raises(ValueError, match="start is not an equilibrium"):
+        ct.equilibria(model, "k", start={"u": u}, bounds=(1.0, 20.0), symmetry=np.ones(64))
+    with pytest.raises(ValueError, match="symmetry must be .* length 64"):
+        ct.equilibria(model, "k", start={"u": u}, bounds=(1.0, 20.0), symmetry=np.ones(3))
+    with pytest.raises(ValueError, match="start: .*shape"):
+        ct.equilibria(model, "k", start={"u": u[:10]}, bounds=(1.0, 20.0))
