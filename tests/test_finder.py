@@ -206,6 +206,7 @@ def test_adaptive_cann_static_bump_loses_stability_at_tau_over_tau_v():
         assert len(fps) == 1 and fps.fixed[0]
         rates[m] = fps.eigenvalues[0]
         assert fps.n_unstable[0] == (1 if m > 0.1 else 0)
+        np.testing.assert_allclose(fps.states["v"][0], m * fps.states["u"][0], atol=1e-14)  # v = m u
     assert np.min(np.abs(rates[0.05] - (0.05 - 0.1))) < 1e-9
     assert abs(rates[0.2][0] - (0.2 - 0.1)) < 1e-9
     start = da.FixedPointFinder(AdaptiveCANN1D(N=N, A=0.0, m=0.02)).find({"u": u, "v": 0.02 * u})
@@ -214,6 +215,11 @@ def test_adaptive_cann_static_bump_loses_stability_at_tau_over_tau_v():
     assert np.all(sweep.converged)
     (m_star, before, after), = sweep.crossings()
     assert abs(m_star - 0.1) < 1e-8 and (before, after) == (0, 1)
+    import matplotlib
+    matplotlib.use("Agg")
+    ax = sweep.plot(n=3)
+    marks = [ln for ln in ax.get_lines() if ln.get_label().startswith("crossing")]
+    assert len(marks) == 1 and marks[0].get_xdata()[0] == m_star
 
 
 # --------------------------------------------------------------------------- seeds, devices, input
@@ -298,3 +304,17 @@ def test_continuation_bad_input():
         ct.equilibria(model, "k", start={"u": u}, bounds=(1.0, 20.0), symmetry=np.ones(3))
     with pytest.raises(ValueError, match="start: .*shape"):
         ct.equilibria(model, "k", start={"u": u[:10]}, bounds=(1.0, 20.0))
+
+
+def test_plot_modes_draws_the_point_and_signed_unit_modes(cann512):
+    import matplotlib
+    matplotlib.use("Agg")
+    from dynanalysis.plotting import plot_modes
+    _, fps = cann512
+    ax, twin = plot_modes(fps, 0, modes=(0, 1))
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), fps.points[0])
+    for line, j in zip(twin.get_lines(), (0, 1)):
+        y = line.get_ydata()
+        assert np.max(y) == 1.0 and np.max(np.abs(y)) == 1.0
+        w = fps.eigenvectors[0][:, j].real
+        assert abs(abs(y @ w) / (np.linalg.norm(y) * np.linalg.norm(w)) - 1) < 1e-12
