@@ -111,7 +111,6 @@ def levenberg_marquardt(F, x0, scale, tol, gtol, max_iter):
     Returns ``(x, root, stationary)``: a root by the test of :func:`newton`; a stationary point of
     q where the scaled gradient is below ``gtol`` times ``|J_s| |F_s|``."""
     vj = _value_and_jac(F)
-    n = x0.shape[0]
 
     def tests(J, f):
         Js, fs = _scaled_jac(J, scale), f / scale
@@ -126,7 +125,7 @@ def levenberg_marquardt(F, x0, scale, tol, gtol, max_iter):
         Js, fs, g, root, flat = tests(J, f)
         A = Js.T @ Js
         d = jnp.maximum(jnp.diag(A), 1e-12 * jnp.max(jnp.diag(A)) + 1e-300)
-        step = -jsl_solve(A + mu * jnp.diag(d), g) * scale
+        step = -_spd_solve(A + mu * jnp.diag(d), g) * scale
         f_new = F(x + step)
         q0, q1 = 0.5 * fs @ fs, 0.5 * jnp.sum((f_new / scale) ** 2)
         gain = q0 - q1
@@ -141,12 +140,11 @@ def levenberg_marquardt(F, x0, scale, tol, gtol, max_iter):
 
     init = (x0, jnp.asarray(1e-3, x0.dtype), jnp.asarray(2.0, x0.dtype), 0, False, False, False)
     x, _, _, _, _, root, flat = lax.while_loop(lambda s: ~s[4], body, init)
-    del n
     finite = jnp.all(jnp.isfinite(x))
     return x, root & finite, flat & finite & ~root
 
 
-def jsl_solve(A, b):
+def _spd_solve(A, b):
     """Symmetric positive definite solve (Cholesky), LU if that fails numerically."""
     c = jax.scipy.linalg.cho_factor(A)
     x = jax.scipy.linalg.cho_solve(c, b)
