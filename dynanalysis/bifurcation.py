@@ -26,7 +26,7 @@ from . import budget, cycles, diagram, special, stability, sweep
 from .domain import check_range, domain, grid_points, halton
 from .integrate import simulate
 from .phaseplane import _BRAINPY_IGNORED, _flags, _show
-from .roots import bucket
+from .roots import pad
 from .special import SpecialPoint
 from .system import as_ode
 
@@ -143,7 +143,6 @@ def _special_points(dom, eq, pnames, grids):
     second = grids[1][ia[:, 1]] if len(pnames) > 1 else np.zeros(B)
     base = _param_rows_at(dom, pnames, np.stack([pvals[ia[:, 0]], second], 1)[:, :len(pnames)])
     b, c = special.borders(special.test_matrices(eq.jacobians[tuple(ia.T)], kinds))
-    pad = lambda a: np.concatenate([a, np.repeat(a[:1], bucket(B) - B, 0)])  # noqa: E731
     k = list(flow.param_names).index(pnames[0])
     with jax.enable_x64(True):
         args = jax.device_put((pad(Z(ia)), pad(Z(ib)), pad(base), np.int32(k), pad(kinds), pad(b), pad(c),

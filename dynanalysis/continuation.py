@@ -33,7 +33,7 @@ import jax.numpy as jnp
 
 from . import normalform, special, stability
 from .domain import check_range
-from .roots import bucket, correct, lu_solve
+from .roots import correct, lu_solve, pad
 from .special import SpecialPoint
 from .system import as_ode
 from .xla import jit
@@ -350,25 +350,28 @@ def _start_state(model, names, start, p):
 
 def _branch(model, parameter, k, p, S, Z, T, Dz, status, corrector_tol) -> Branch:
     n = Z.shape[1] - 1
-    J = Dz[:, :, :n]
-    ev = stability.eigenvalues(J)
-    tol = stability.RTOL * stability.jacobian_scale(J)
-    n_unstable = np.sum(ev.real > tol[:, None], axis=-1)
-    brackets = []
-    if len(Z) > 1:
-        fold = np.sign(T[:, -1])
-        bp = np.linalg.slogdet(np.concatenate([Dz * S[None, None, :], T[:, None, :]], axis=1))[0]
-        cplx = np.any(np.abs(ev.imag) > tol[:, None], axis=-1)
-        for i in range(len(Z) - 1):
-            if fold[i] * fold[i + 1] < 0:
-                brackets.append(("LP", i))
-            elif bp[i] * bp[i + 1] < 0:
-                brackets.append(("BP", i))
-            if abs(int(n_unstable[i]) - int(n_unstable[i + 1])) == 2 and (cplx[i] or cplx[i + 1]) and n > 1:
-                brackets.append(("H", i))
+    ev, tol, n_unstable, brackets = _stability_and_brackets(Dz[:, :, :n], Dz, T, S)
+    cplx = np.any(np.abs(ev.imag) > tol[:, None], axis=-1)
+    hopf = [("H", i) for i in range(len(Z) - 1)
+            if abs(int(n_unstable[i]) - int(n_unstable[i + 1])) == 2 and (cplx[i] or cplx[i + 1]) and n > 1]
+    brackets = sorted(brackets + hopf, key=lambda b: b[1])  # stable: LP / BP before H at one step
     points = _locate(model, parameter, k, p, S, Z, T, Dz, brackets, corrector_tol)
     return Branch("equilibrium", parameter, {parameter: Z[:, n]}, {v: Z[:, j] for j, v in enumerate(model.variables)},
                   n_unstable == 0, n_unstable, ev, points, status, model)
+
+
+def _stability_and_brackets(J, Dz, T, S):
+    """Along a branch: eigenvalues of the Jacobians J, their zero tolerance, the unstable counts,
+    and the steps ``[(kind, i)]`` between points i and i + 1 where the fold test (the parameter's
+    tangent component) or the branch-point test (the sign of det [D S; tau^T]) changes sign."""
+    ev = stability.eigenvalues(J)
+    tol = stability.RTOL * stability.jacobian_scale(J)
+    n_unstable = np.sum(ev.real > tol[:, None], axis=-1)
+    fold = np.sign(T[:, -1])
+    bp = np.linalg.slogdet(np.concatenate([Dz * S[None, None, :], T[:, None, :]], axis=1))[0]
+    brackets = [("LP" if fold[i] * fold[i + 1] < 0 else "BP", i) for i in range(len(T) - 1)
+                if fold[i] * fold[i + 1] < 0 or bp[i] * bp[i + 1] < 0]
+    return ev, tol, n_unstable, brackets
 
 
 def _pinned_branch(model, parameter, system, args, S, Z, T, Dz, status, tol) -> Branch:
@@ -377,21 +380,13 @@ def _pinned_branch(model, parameter, system, args, S, Z, T, Dz, status, tol) -> 
     points (the sign of det [D S; tau^T]) are located along the branch by regula falsi on the
     determinant of the square part [f_x phi; phi^T 0] (LP) or of the bordered matrix (BP)."""
     n = Z.shape[1] - 2
-    J = Dz[:, :n, :n]
-    ev = stability.eigenvalues(J)
-    tol_ev = stability.RTOL * stability.jacobian_scale(J)
-    n_unstable = np.sum(ev.real > tol_ev[:, None], axis=-1)
-    fold = np.sign(T[:, -1])
-    bp = np.linalg.slogdet(np.concatenate([Dz * S[None, None, :], T[:, None, :]], axis=1))[0]
+    ev, _, n_unstable, brackets = _stability_and_brackets(Dz[:, :n, :n], Dz, T, S)
 
     def root(sign, logdet, m):  # a continuous stand-in for the determinant, of the same sign
         return sign * np.exp(logdet / m)
 
     points = []
-    for i in range(len(Z) - 1):
-        kind = "LP" if fold[i] * fold[i + 1] < 0 else "BP" if bp[i] * bp[i + 1] < 0 else None
-        if kind is None:
-            continue
+    for kind, i in brackets:
         ta = T[i]
         if kind == "LP":
             test = lambda z, o: root(*np.linalg.slogdet(o[:, :n + 1] * S[None, :n + 1]), n + 1)  # noqa: E731
@@ -418,7 +413,6 @@ def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
     idx = np.array([i for _, i in brackets])
     kinds = np.array([special.KINDS.index(kind) for kind, _ in brackets], dtype=np.int32)
     b, c = special.borders(special.test_matrices(Dz[idx, :, :n], kinds))
-    pad = lambda a: np.concatenate([a, np.repeat(a[:1], bucket(B) - B, 0)])  # noqa: E731
     with jax.enable_x64(True):
         z, ok, D = (np.array(a) for a in jax.device_get(special.locate(flow, pad(Z[idx]), pad(Z[idx + 1]), pad(np.tile(p, (B, 1))),
                                                  np.int32(k), pad(kinds), pad(b), pad(c), S)))

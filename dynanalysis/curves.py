@@ -78,7 +78,7 @@ import jax.numpy as jnp
 from . import special, stability
 from .continuation import Branch, _scales, arclength, locate_on_branch, step
 from .domain import check_range
-from .roots import bucket, lu_solve
+from .roots import lu_solve, pad
 from .special import SpecialPoint, bialternate
 from .xla import jit
 
@@ -227,7 +227,6 @@ def lyapunov_coefficients(flow, X, P, J):
     pt = np.take_along_axis(Wt, j[:, None, None], -1)[..., 0]
     pv = pt / np.conj(np.sum(np.conj(pt) * q, axis=-1, keepdims=True))
     good = np.isfinite(omega) & (omega > 0)
-    pad = lambda a: np.concatenate([a, np.repeat(a[:1], bucket(N) - N, 0)])  # noqa: E731
     cplx = lambda z: np.stack([z.real, z.imag], axis=1)  # noqa: E731
     W = np.where(good, omega, 1.0)
     with jax.enable_x64(True):

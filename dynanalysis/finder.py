@@ -36,7 +36,9 @@ import jax.numpy as jnp
 from jax import lax
 
 from . import budget, stability
-from .roots import lu_solve
+from .roots import _residual_test, _value_and_jac, lu_solve, pad
+from .fixedpoints import distinct
+from .steppers import rk4
 from .system import ODE, as_ode
 from .xla import jit
 
@@ -67,10 +69,6 @@ class Field:
         return y - x if self.discrete else y
 
 
-def _value_and_jac(F):
-    return jax.jacfwd(lambda y: (F(y), F(y)), has_aux=True)
-
-
 def _scaled_jac(J, scale):
     return J * scale[None, :] / scale[:, None]
 
@@ -83,12 +81,12 @@ def newton(F, x0, scale, tol, max_iter):
         return jnp.sum((f / scale) ** 2)
 
     vj = _value_and_jac(F)
+    ones = jnp.ones_like(x0)
 
     def body(state):
         x, it, _, _ = state
         J, f = vj(x)
-        res = jnp.max(jnp.abs(f) / scale)
-        conv = res <= tol * jnp.max(jnp.abs(_scaled_jac(J, scale)))
+        conv = _residual_test(f, J, scale, ones, tol)[1]
         dx = -lu_solve(J, f)
         grad = -(J.T @ (f / scale**2)) * scale**2  # steepest descent if J is singular
         dx = jnp.where(jnp.all(jnp.isfinite(dx)), dx, grad / jnp.maximum(jnp.max(jnp.abs(grad) / scale), 1e-300))
@@ -114,7 +112,7 @@ def levenberg_marquardt(F, x0, scale, tol, gtol, max_iter):
 
     def tests(J, f):
         Js, fs = _scaled_jac(J, scale), f / scale
-        root = jnp.max(jnp.abs(fs)) <= tol * jnp.max(jnp.abs(Js))
+        root = _residual_test(f, J, scale, jnp.ones_like(f), tol)[1]
         g = Js.T @ fs
         flat = jnp.linalg.norm(g) <= gtol * jnp.linalg.norm(Js) * jnp.linalg.norm(fs)
         return Js, fs, g, root, flat
@@ -568,10 +566,8 @@ class FixedPointFinder:
             far = dist > float(outlier) * spread if spread > 0 else far  # one seed: no cloud
         order = np.lexsort((speeds[~far], ~fixed[idx][~far]))  # fixed points first, then by speed
         cand = idx[~far][order]
-        keep = _distinct(x[cand], scale, dedup_tol)
-        sel = cand[keep]
-        pos = {i: j for j, i in enumerate(idx)}
-        rows = np.array([pos[i] for i in sel], dtype=int)
+        sel = cand[distinct(x[cand], scale, dedup_tol)]
+        rows = np.searchsorted(idx, sel)  # idx is sorted: the rows of speeds, residuals
         return FixedPointSet(points=x[sel], speeds=speeds[rows], residuals=residuals[rows],
                              fixed=fixed[sel], seed_index=sel, n_seeds=k, n_failed=int(np.sum(~found)),
                              n_outliers=int(np.sum(far)), n_duplicates=int(len(cand) - len(sel)),
@@ -636,7 +632,8 @@ class FixedPointFinder:
         """``n`` seeds sampled at random from the trajectories from x0 (see :meth:`trajectory`),
         each perturbed by Gaussian noise of standard deviation ``noise`` times the scale of its
         variable (the states' largest magnitude)."""
-        states = self.trajectory(x0, steps, dt=dt).reshape(-1, self.dim or np.shape(self._states(x0, "x0"))[1])
+        states = self.trajectory(x0, steps, dt=dt)
+        states = states.reshape(-1, states.shape[-1])
         return sample_states(states, n, noise=noise, seed=seed, scale=self._scale(states))
 
     # ----- along a parameter
@@ -704,13 +701,7 @@ def _trajectory(field, X, args, dt, steps):
     f = lambda y: field.f(y, args)  # noqa: E731
 
     def step(x, _):
-        if field.discrete:
-            y = f(x)
-        else:
-            k1 = f(x)
-            k2 = f(x + 0.5 * dt * k1)
-            k3 = f(x + 0.5 * dt * k2)
-            y = x + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + f(x + dt * k3))
+        y = f(x) if field.discrete else rk4(lambda z, t: f(z), x, 0.0, dt)
         return y, y
 
     def run(x):
@@ -743,19 +734,6 @@ def sample_states(states, n: int, *, noise: float = 0.0, seed: int = 0, scale=No
 
 
 def _pad(X):
-    """Pad a batch of varying size (points found, seeds left to the second stage) to a power of
-    two: few distinct shapes, few compilations."""
-    k = len(X)
-    size = 1 << (k - 1).bit_length()
-    return np.concatenate([X, np.repeat(X[:1], size - k, axis=0)]) if size > k else X
-
-
-def _distinct(X, scale, tol) -> np.ndarray:
-    """Indices of rows kept, in order: each row closer than ``tol`` (scaled max-norm) to an
-    earlier kept row is a duplicate."""
-    Z = X / scale
-    keep: list[int] = []
-    for i in range(len(Z)):
-        if not keep or np.min(np.max(np.abs(Z[keep] - Z[i]), axis=1)) > tol:
-            keep.append(i)
-    return np.array(keep, dtype=int)
+    """A batch of varying size (points found, seeds left to the second stage) padded to a power
+    of two: few distinct shapes, few compilations."""
+    return pad(X, minimum=1)

@@ -17,7 +17,7 @@ import jax
 
 from . import budget, stability
 from .domain import Domain, domain, halton
-from .roots import bucket, newton_batch, roots_1d
+from .roots import newton_batch, pad, roots_1d
 from .xla import jit
 
 DEDUP_TOL = 1e-7   # scaled distance under which two roots are the same
@@ -84,14 +84,20 @@ def _roots_line(flow, lo, hi, p, n):
 
 
 # --------------------------------------------------------------------------- host helpers
-def dedupe(points: np.ndarray, scale: np.ndarray, tol: float = DEDUP_TOL) -> np.ndarray:
-    """Indices of distinct rows (first of each cluster), by max-norm distance scaled by ``scale``."""
+def distinct(points: np.ndarray, scale: np.ndarray, tol: float = DEDUP_TOL) -> np.ndarray:
+    """Indices of the rows kept, in their order: a row closer than ``tol`` (max-norm, scaled by
+    ``scale``) to an earlier kept row is a duplicate."""
     z = points / scale
     keep: list[int] = []
     for i in range(len(z)):
         if not keep or np.min(np.max(np.abs(z[keep] - z[i]), axis=1)) > tol:
             keep.append(i)
-    return np.array(sorted(keep, key=lambda i: tuple(points[i])), dtype=int)
+    return np.array(keep, dtype=int)
+
+
+def dedupe(points: np.ndarray, scale: np.ndarray, tol: float = DEDUP_TOL) -> np.ndarray:
+    """Indices of distinct rows (first of each cluster), sorted by the points' coordinates."""
+    return np.array(sorted(distinct(points, scale, tol), key=lambda i: tuple(points[i])), dtype=int)
 
 
 def _seed_array(dom: Domain, seeds) -> np.ndarray:
@@ -158,7 +164,7 @@ def solve(dom: Domain, seeds=None, resolution: int | None = None, extra_seeds=No
             s = np.concatenate([s, np.asarray(extra_seeds, float).reshape(-1, dom.dim)])
         budget.check(8.0 * len(s) * dom.dim * (dom.dim + 16), "the Newton seeds", "use fewer seeds")
         n = len(s)
-        padded = np.concatenate([s, np.repeat(s[:1], bucket(n) - n, axis=0)])  # few distinct shapes
+        padded = pad(s)  # few distinct shapes
         seeds, masks, scale = jax.device_put((padded, np.ones_like(padded), dom.scale))
         x, ok, res, J = jax.device_get(newton_batch(flow, seeds, masks, p, scale))
         return _result(dom, x[:n], J[:n], res[:n], ok[:n], n)

@@ -455,11 +455,12 @@ def plot_spectrum(result, ax=None, index=None, kind=None, size=36, legend=True):
     boundary (neutral, to the finder's tolerance).  ``result``: a :class:`FixedPointSet` (all
     points, or the one at ``index``) or an eigenvalue array (n,) / (k, n)."""
     from .finder import RTOL, growth
+    from .stability import jacobian_scale
     ax = _axes(ax)
     if hasattr(result, "eigenvalues"):
         kind = result.kind
         ev = np.atleast_2d(result.eigenvalues)
-        scale = np.max(np.abs(result.jacobians), axis=(-2, -1))
+        scale = np.atleast_1d(jacobian_scale(result.jacobians))
         names = [f"point {i}: {lab}" for i, lab in enumerate(result.labels)]
     else:
         kind = kind or "continuous"

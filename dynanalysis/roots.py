@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
@@ -171,9 +172,15 @@ def newton_batch(flow, seeds, masks, p, scale):
     return jax.vmap(lambda s, m: newton(F, s, scale, m))(seeds, masks)
 
 
-def bucket(n: int) -> int:
-    """Pad batch sizes to powers of two (at least 64) so new counts rarely recompile."""
-    return max(64, 1 << (max(n, 1) - 1).bit_length())
+def bucket(n: int, minimum: int = 64) -> int:
+    """Pad batch sizes to powers of two (at least ``minimum``) so new counts rarely recompile."""
+    return max(minimum, 1 << (max(n, 1) - 1).bit_length())
+
+
+def pad(a, minimum: int = 64):
+    """The rows of ``a`` padded to ``bucket(len(a), minimum)`` by repeating the first row."""
+    a = np.asarray(a)
+    return np.concatenate([a, np.repeat(a[:1], bucket(len(a), minimum) - len(a), axis=0)])
 
 
 def _bisect(f, a, b, fa, iters=60):

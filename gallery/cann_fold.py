@@ -24,7 +24,10 @@ def render(out_dir: Path) -> str:
     fold = branch.points("LP")[0]
     k = branch.params["k"]
     u = branch.states["u"]
-    height = np.max(np.fft.irfft(np.fft.rfft(u, axis=1), n=32 * N, axis=1), axis=1) * 32
+    def peak(v):  # maximum of the trigonometric interpolant (not of the grid samples)
+        return np.max(np.fft.irfft(np.fft.rfft(v, axis=-1), n=32 * N, axis=-1), axis=-1) * 32
+
+    height = peak(u)
     upper = np.arange(len(k)) <= np.argmax(k)  # the branch until it turns back at the fold
 
     fig, (hx, ex) = plt.subplots(1, 2, figsize=(13, 5.2), layout="constrained")
@@ -38,7 +41,7 @@ def render(out_dir: Path) -> str:
             label="continued bump: stable (one neutral mode)")
     hx.plot(np.where(~st, k, np.nan), np.where(~st, height, np.nan), color="tab:red", lw=1.8, ls="--",
             label="continued bump: unstable (1 unstable)")
-    hf = np.max(np.fft.irfft(np.fft.rfft(np.asarray(fold.state["u"])), n=32 * N)) * 32
+    hf = peak(np.asarray(fold.state["u"]))
     hx.plot([fold.params["k"]], [hf], "D", ms=9, mfc="w", mec="k", mew=1.6,
             label=f"fold LP at k = {fold.params['k']:.8g}")
     hx.axvline(k_c, color="0.4", ls=":", lw=1.2, label=f"k_c = ρ J0² / (8 √(2π) a) = {k_c:.8g}")
