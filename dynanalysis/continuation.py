@@ -35,7 +35,8 @@ from . import normalform, special, stability
 from .domain import check_range
 from .roots import correct, lu_solve, pad
 from .special import SpecialPoint
-from .system import as_ode
+from .fixedpoints import firing
+from .system import as_ode, require_autonomous
 from .xla import jit
 
 
@@ -274,14 +275,20 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
         raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
     if params:
         model = model.with_params(**params)
+    # a continued parameter without a default starts at the end the branch leaves from
+    model = model.with_missing(**{parameter: lo if direction > 0 else hi})
     names = model.variables
     flow = model.flow
+    require_autonomous(flow, "equilibrium branches")
     _, p = model.flat_params()
     k = list(flow.param_names).index(parameter)
     a0 = float(p[k])
     if not lo <= a0 <= hi:
         raise ValueError(f"the start value {parameter} = {a0} lies outside bounds ({lo}, {hi})")
     x0 = _start_state(model, names, start, p)
+    if firing(flow, x0[None], p)[0]:
+        raise ValueError(f"start {dict(zip(names, x0.tolist()))} is beyond {model.name}'s spike condition at "
+                         f"{parameter} = {a0}: the model fires and resets there, it has no equilibrium")
     n = len(x0)
     sx = _scales(model, x0)
     if symmetry is None:
@@ -314,6 +321,15 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
     Z, T, Dz, status = arclength(system, args, z, tau, S, limits, ds=ds, ds_min=ds_min,
                                  ds_max=ds_max, max_steps=max_steps, max_angle=max_angle, tol=tol, observed=D,
                                  where=lambda z: f"{parameter} = {z[-1]:.10g}")
+    if flow.is_hybrid:  # equilibria exist only where the spike condition is false
+        P = np.repeat(np.asarray(p, float)[None], len(Z), axis=0)
+        P[:, k] = Z[:, -1]
+        fires = firing(flow, Z[:, :n], P)
+        if fires.any():
+            i = int(np.argmax(fires))
+            Z, T, Dz = Z[:i], T[:i], Dz[:i]
+            status = (f"reached the spike condition between {parameter} = {Z[-1, -1]:.10g} and the next step: "
+                      f"beyond it the model fires and resets, so the branch of equilibria ends there")
     if symmetry is not None:
         return _pinned_branch(model, parameter, system, args, S, Z, T, Dz, status, tol)
     return _branch(model, parameter, k, p, S, Z, T, Dz, status, tol)

@@ -324,6 +324,7 @@ def _setup(point, second_parameter, bounds, kind, options):
     if missing_v:
         raise ValueError(f"{what}: the special point's state lacks {missing_v}")
     x0 = np.concatenate([np.ravel(np.asarray(point.state[v], float)) for v in names])
+    model = model.with_missing(**{p2: 0.5 * sum(bnds[p2])})  # a second parameter without a default
     _, p = model.flat_params()
     p = np.asarray(p, float)
     offsets = dict(zip(flow.param_names, np.cumsum([0] + [sizes[k] for k in flow.param_names])[:-1]))

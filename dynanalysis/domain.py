@@ -40,12 +40,22 @@ class Domain:
         return {k: v for k, v in out.items() if k not in self.fixed}
 
 
+def is_number(value) -> bool:
+    """A real scalar (Python or NumPy number, 0-d array); not a string, bool or complex."""
+    if isinstance(value, (str, bytes, bool, np.bool_)):
+        return False
+    return np.ndim(value) == 0 and np.issubdtype(np.asarray(value).dtype, np.number) \
+        and not np.iscomplexobj(value)
+
+
 def check_range(name: str, value, what: str) -> tuple:
     """A finite ``(lo, hi)`` with ``lo < hi``, or a ValueError naming ``name``."""
     try:
+        if isinstance(value, (str, bytes)) or not all(is_number(v) for v in value):
+            raise TypeError
         lo, hi = (float(v) for v in value)
     except (TypeError, ValueError):
-        raise ValueError(f"{what}[{name!r}] must be a pair (lo, hi), got {value!r}") from None
+        raise ValueError(f"{what}[{name!r}] must be a pair of numbers (lo, hi), got {value!r}") from None
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError(f"{what}[{name!r}] = {value!r} must be finite")
     if not lo < hi:
@@ -59,8 +69,8 @@ def grid_points(name: str, lo: float, hi: float, step, default: int, what: str =
     """A BrainPy resolution (a grid step, or None for ``default``) -> points on [lo, hi], ends included."""
     if step is None:
         return default
-    if not (np.isscalar(step) and np.isfinite(step) and step > 0):
-        raise ValueError(f"{what} for {name!r} must be a positive step, got {step!r}")
+    if not is_number(step) or not (np.isfinite(step) and step > 0):
+        raise ValueError(f"{what} for {name!r} must be a positive step (a number), got {step!r}")
     n = int(round((hi - lo) / step)) + 1
     if n < minimum:
         raise ValueError(f"{what} for {name!r}: step {step} leaves fewer than {minimum} points on "

@@ -10,6 +10,7 @@ import jax.numpy as jnp
 
 from . import budget
 from .domain import Domain
+from .system import require_autonomous
 from .xla import jit
 
 
@@ -42,6 +43,7 @@ class VectorField:
 
 
 def compute(dom: Domain, resolution) -> VectorField:
+    require_autonomous(dom.flow, "a direction field")
     nx, ny = (int(r) for r in resolution)
     budget.check(8.0 * nx * ny * 6, f"a {nx} x {ny} vector-field grid", "use a coarser resolution")
     X, Y = np.meshgrid(np.linspace(dom.lo[0], dom.hi[0], nx), np.linspace(dom.lo[1], dom.hi[1], ny))
@@ -71,6 +73,7 @@ def _on_line(flow, x, p):
 
 
 def compute_line(dom: Domain, x) -> LineField:
+    require_autonomous(dom.flow, "a phase line")
     with jax.enable_x64(True):
         dx = np.asarray(jax.device_get(_on_line(dom.flow, *jax.device_put((np.asarray(x, float), dom.p)))))
     return LineField(dom.names, np.asarray(x, float), dx, dom.model, dom.params())

@@ -17,7 +17,8 @@ import jax
 
 from . import budget, stability
 from .domain import Domain, domain, halton
-from .roots import newton_batch, pad, roots_1d
+from .roots import classify_1d, newton_batch, pad, roots_1d
+from .system import require_autonomous
 from .xla import jit
 
 DEDUP_TOL = 1e-7   # scaled distance under which two roots are the same
@@ -31,6 +32,8 @@ class FixedPoints:
     ``values[name]`` (k,), ``eigenvalues`` (k, d) complex sorted by real part, ``jacobians``
     (k, d, d), ``labels`` (k,), ``residuals`` (k,) = max_i |f_i| / range_i, ``converged`` (k,).
     ``n_seeds`` seeds were tried, ``n_failed`` of them did not converge to a root in the box.
+    ``excluded`` (m, d): roots of the flow where a hybrid model's spike condition holds (it
+    fires and resets there, so they are not equilibria of the model); empty for smooth models.
     """
 
     names: tuple
@@ -45,6 +48,7 @@ class FixedPoints:
     model: object = None
     params: dict = None
     fixed: dict = None
+    excluded: np.ndarray = None
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -63,7 +67,8 @@ class FixedPoints:
                             "label": str(self.labels[i]),
                             "eigenvalues": [complex(e) for e in self.eigenvalues[i]],
                             "residual": float(self.residuals[i])} for i in range(len(self))],
-                "n_seeds": self.n_seeds, "n_failed": self.n_failed}
+                "n_seeds": self.n_seeds, "n_failed": self.n_failed,
+                "excluded": [] if self.excluded is None else np.asarray(self.excluded).tolist()}
 
     def plot(self, ax=None, x=None, y=None, **kw):
         from .plotting import plot_fixed_points
@@ -72,7 +77,9 @@ class FixedPoints:
     def __repr__(self) -> str:
         rows = [", ".join(f"{n}={self.values[n][i]:.10g}" for n in self.names) + f"  {self.labels[i]}"
                 for i in range(len(self))]
-        return f"FixedPoints({len(self)} found, {self.n_failed}/{self.n_seeds} seeds failed)\n  " + "\n  ".join(rows)
+        beyond = 0 if self.excluded is None else len(self.excluded)
+        note = f", {beyond} root(s) beyond the spike threshold excluded" if beyond else ""
+        return f"FixedPoints({len(self)} found, {self.n_failed}/{self.n_seeds} seeds failed{note})\n  " + "\n  ".join(rows)
 
 
 # --------------------------------------------------------------------------- compiled kernels
@@ -80,7 +87,25 @@ class FixedPoints:
 def _roots_line(flow, lo, hi, p, n):
     f = lambda y: flow.rhs(y[None], p)[0]  # noqa: E731
     x, valid, double, overflow = roots_1d(f, lo, hi, n, k=n)
-    return x, valid, double, jax.vmap(jax.grad(f))(x), jax.vmap(f)(x)
+    code = classify_1d(f, x, valid, double, hi - lo)
+    return x, valid, code, jax.vmap(jax.grad(f))(x), jax.vmap(f)(x)
+
+
+@partial(jit, static_argnames=("flow",))
+def _fires(flow, X, P):
+    """Whether a hybrid model's spike condition holds at each row of X (it fires, not rests)."""
+    return jax.vmap(flow.fires)(X, P)
+
+
+def firing(flow, X, P) -> np.ndarray:
+    """:func:`_fires` on the host for states X (k, n) and parameters P (m,) or (k, m): (k,)
+    bool, all False for a smooth model."""
+    X = np.asarray(X, float)
+    if not flow.is_hybrid or not len(X):
+        return np.zeros(len(X), bool)
+    P = np.broadcast_to(np.asarray(P, float), (len(X), flow.n_params))
+    with jax.enable_x64(True):
+        return np.asarray(jax.device_get(_fires(flow, *jax.device_put((pad(X), pad(P))))))[:len(X)]
 
 
 # --------------------------------------------------------------------------- host helpers
@@ -129,36 +154,42 @@ def _seed_array(dom: Domain, seeds) -> np.ndarray:
     return arr
 
 
-def _result(dom: Domain, x, J, res, conv, n_seeds, double=None) -> FixedPoints:
+def _result(dom: Domain, x, J, res, conv, n_seeds, code=None) -> FixedPoints:
+    """Keep converged, in-box, distinct roots; set apart those where a hybrid model fires.
+    ``code``: 1-D roots' :func:`roots.classify_1d` codes (non-hyperbolic roots named)."""
     inside = np.all((x >= dom.lo - BOX_MARGIN * dom.scale) & (x <= dom.hi + BOX_MARGIN * dom.scale), axis=1)
     good = conv & inside & np.all(np.isfinite(x), axis=1)
     n_failed = int(np.sum(~conv))
     x, J, res = x[good], J[good], res[good]
     keep = dedupe(x, dom.scale) if len(x) else np.zeros(0, int)
     x, J, res = x[keep], J[keep], res[keep]
+    fires = firing(dom.flow, x, dom.p)
+    excluded, x, J, res = x[fires], x[~fires], J[~fires], res[~fires]
     ev = stability.eigenvalues(J)
-    lab = stability.labels(ev, stability.jacobian_scale(J))
-    if double is not None:
-        lab = np.where(double[good][keep], "saddle-node", lab).astype(object)
+    if code is None:
+        lab = stability.labels(ev, stability.jacobian_scale(J))
+    else:
+        lab = stability.labels_1d(ev, stability.jacobian_scale(J), code[good][keep][~fires])
     values = {n: x[:, i] for i, n in enumerate(dom.names)}
     return FixedPoints(dom.names, values, ev, J, lab, res, np.ones(len(x), bool), int(n_seeds),
-                       n_failed, dom.model, dom.params(), dict(dom.fixed))
+                       n_failed, dom.model, dom.params(), dict(dom.fixed), excluded)
 
 
 def solve(dom: Domain, seeds=None, resolution: int | None = None, extra_seeds=None) -> FixedPoints:
     """Fixed points in a validated domain (see :func:`fixed_points`)."""
     flow = dom.flow
+    require_autonomous(flow, "equilibria")
     with jax.enable_x64(True):
         p = jax.device_put(dom.p)
         if dom.dim == 1 and seeds is None:
             n = int(resolution or 2001)
             budget.check(8.0 * 40 * n, "the 1-D root search", "lower the resolution")
-            x, valid, double, d, f = jax.device_get(
+            x, valid, code, d, f = jax.device_get(
                 _roots_line(flow, dom.lo[0], dom.hi[0], p, n))
             scale = dom.scale[0]
             res = np.abs(f) / scale
             return _result(dom, x[valid, None], d[valid, None, None], res[valid], np.ones(valid.sum(), bool),
-                           n, double[valid])
+                           n, code[valid])
         s = _seed_array(dom, seeds)
         if extra_seeds is not None and len(extra_seeds):
             s = np.concatenate([s, np.asarray(extra_seeds, float).reshape(-1, dom.dim)])

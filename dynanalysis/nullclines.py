@@ -17,6 +17,7 @@ import contourpy
 
 from . import budget
 from .domain import Domain
+from .system import require_autonomous
 from .fields import field_on_grid
 from .roots import bucket, newton_batch
 
@@ -43,6 +44,7 @@ def compute(dom: Domain, resolution) -> Nullclines:
     """Nullclines of both plane variables of ``dom`` (which must have two free variables)."""
     if dom.dim != 2:
         raise ValueError(f"nullclines need exactly two free variables, got {list(dom.names)}")
+    require_autonomous(dom.flow, "nullclines")
     nx, ny = (int(r) for r in resolution)
     budget.check(8.0 * nx * ny * 6, f"a {nx} x {ny} nullcline grid", "use a coarser resolution")
     xs = np.linspace(dom.lo[0], dom.hi[0], nx)

@@ -16,6 +16,8 @@ STYLE = {
     "unstable focus": dict(marker="o", color="tab:orange", fill=False),
     "saddle": dict(marker="X", color="tab:purple", fill=False),
     "saddle-node": dict(marker="D", color="tab:brown", fill=False),
+    "degenerate stable": dict(marker="D", color="tab:blue", fill=True),
+    "degenerate unstable": dict(marker="D", color="tab:red", fill=False),
     "center": dict(marker="s", color="tab:green", fill=False),
     "degenerate": dict(marker="s", color="tab:gray", fill=False),
 }
@@ -38,9 +40,11 @@ def close_all():
 
 
 def _axes(ax):
+    """``ax``, else the current axes (BrainPy scripts call several ``plot_*`` for one portrait;
+    pyplot opens a figure only when there is none)."""
     if ax is None:
         import matplotlib.pyplot as plt
-        _, ax = plt.subplots()
+        ax = plt.gca()
     return ax
 
 

@@ -259,3 +259,22 @@ def roots_1d(f, lo, hi, n: int, k: int = 64, ftol: float = 1e-12):
     double = jnp.concatenate([jnp.zeros(2 * k, bool), v_t & touches, jnp.zeros(2 * kt, bool)])
     overflow = (jnp.sum(change) > k) | (jnp.sum(fs == 0) > k) | (jnp.sum(is_min) > kt)
     return x, valid, double, overflow
+
+
+
+def classify_1d(f, x, valid, double, width, same: float = 1e-7):
+    """Per root of a scalar ``f`` (x: (K,)): 0 hyperbolic (f' decides), 1 degenerate stable,
+    2 degenerate unstable, 3 saddle-node.
+
+    A root is non-hyperbolic when it was found as a tangency (``double``) or when the linear term
+    does not carry the flow near it, |f'(x)| h < |f(x +- h)| / 100, at h = 1e-4 ``width`` (or half
+    the way to the nearest other valid root; roots within ``same * width`` are one root).  Then the
+    signs of f on both sides decide, i.e. the sign and parity of the first non-zero derivative:
+    towards the root from both sides (x' = -x^3), away on both (x' = x^3), or one of each (x' = x^2)."""
+    d = jnp.abs(x[:, None] - x[None, :])
+    d = jnp.where(valid[None, :] & (d > same * width), d, jnp.inf)
+    h = jnp.minimum(1e-4 * width, 0.5 * jnp.min(d, axis=1))
+    fl, fr = jax.vmap(f)(x - h), jax.vmap(f)(x + h)
+    neutral = double | (jnp.abs(jax.vmap(jax.grad(f))(x)) * h < 0.01 * jnp.maximum(jnp.abs(fl), jnp.abs(fr)))
+    side = jnp.where((fl > 0) & (fr < 0), 1, jnp.where((fl < 0) & (fr > 0), 2, 3))
+    return jnp.where(neutral, side, 0).astype(jnp.int32)

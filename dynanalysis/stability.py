@@ -6,7 +6,10 @@ and there are few equilibria); Jacobians come from autodiff.  A real part counts
 not depend on the units of time.
 
 Labels
-  1-D: ``stable``, ``unstable``, ``saddle-node`` (zero eigenvalue).
+  1-D: ``stable``, ``unstable``; with a zero eigenvalue (:func:`labels_1d`) the flow on both
+  sides decides: ``degenerate stable`` (towards the point from both sides, e.g. x' = -x^3),
+  ``degenerate unstable`` (away on both sides, x' = x^3) or ``saddle-node`` (towards it on one
+  side, away on the other: x' = x^2).
   n-D (n >= 2): ``stable node`` / ``stable focus`` (all Re < 0; focus if the leading
   eigenvalue, the one with the largest real part, is complex), ``unstable node`` /
   ``unstable focus`` (all Re > 0; by the leading eigenvalue), ``saddle`` in 2-D and
@@ -70,13 +73,25 @@ def labels(eigs, scales, rtol: float = RTOL) -> np.ndarray:
     return np.asarray(out, dtype=object)
 
 
+DEGENERATE_1D = ("", "degenerate stable", "degenerate unstable", "saddle-node")
+
+
+def labels_1d(eigs, scales, code, rtol: float = RTOL) -> np.ndarray:
+    """1-D labels with the non-hyperbolic roots named by ``code`` (:func:`roots.classify_1d`:
+    0 hyperbolic, 1 degenerate stable, 2 degenerate unstable, 3 saddle-node)."""
+    code = np.asarray(code)
+    out = labels(eigs, scales, rtol)
+    return np.where(code > 0, np.asarray(DEGENERATE_1D, dtype=object)[code], out).astype(object)
+
+
 def label(ev, scale, rtol: float = RTOL) -> str:
     """Stability label of one equilibrium from its eigenvalues ``ev`` (shape ``(n,)``)."""
     return str(labels(np.asarray(ev)[None], np.asarray([scale]), rtol)[0])
 
 
 def is_stable(label_: str) -> bool:
-    return label_.startswith("stable")
+    """Asymptotically stable (a degenerate stable root attracts, though not exponentially)."""
+    return label_.startswith("stable") or label_ == "degenerate stable"
 
 
 def kind(label_: str) -> str:

@@ -19,7 +19,8 @@ import jax.numpy as jnp
 
 from . import budget, stability
 from .fixedpoints import BOX_MARGIN, DEDUP_TOL
-from .roots import bucket, newton, roots_1d
+from .roots import bucket, classify_1d, newton, roots_1d
+from .system import require_autonomous
 from .xla import jit
 
 CHUNK_BUDGET_FRACTION = 1 / 16  # of budget.MEMORY_BUDGET, for one chunk's working arrays
@@ -41,6 +42,7 @@ class Equilibria:
     eigenvalues: np.ndarray  # grid_shape + (R, n)
     labels: np.ndarray      # grid_shape + (R,), "" where invalid
     double: np.ndarray      # grid_shape + (R,): found as a tangency (1-D only)
+    excluded: np.ndarray | None = None  # grid_shape: roots dropped where a hybrid model fires
 
     @property
     def counts(self) -> np.ndarray:
@@ -56,11 +58,14 @@ class Equilibria:
         return np.sum(self.eigenvalues.real > tol[..., None], axis=-1)
 
 
-def _compact(x, keep, J, extra, R):
-    """Kept roots first (sorted by the first variable), cut to R slots."""
+def _compact(x, keep, J, extra, R, fires):
+    """Kept roots first (sorted by the first variable), cut to R slots; roots where a hybrid
+    model's spike condition holds are dropped and counted (they are not equilibria)."""
+    excluded = jnp.sum(keep & fires)
+    keep = keep & ~fires
     key = jnp.where(keep, x[:, 0], jnp.inf)
     order = jnp.argsort(key)[:R]
-    return x[order], keep[order], J[order], extra[order], jnp.sum(keep)
+    return x[order], keep[order], J[order], extra[order], jnp.sum(keep), excluded
 
 
 @partial(jit, static_argnames=("flow", "n", "R"))
@@ -74,9 +79,14 @@ def _line_chunk(flow, P, lo, hi, n, R):
         x, valid, double = x[s], valid[s], double[s]
         dup = jnp.concatenate([jnp.zeros(1, bool),
                                valid[:-1] & (jnp.abs(x[1:, 0] - x[:-1, 0]) <= DEDUP_TOL * (hi - lo))])
+        keep = valid & ~dup
         J = jax.vmap(jax.jacfwd(lambda y: flow.rhs(y, p)))(x)
-        x, keep, J, double, count = _compact(x, valid & ~dup, J, double, R)
-        return x, keep, J, double, jnp.where(overflow, R + 1, count)  # overflow shows as too many
+        # `double` travels through the compaction in the code's sign: -code for a tangency
+        code = classify_1d(f, x[:, 0], keep, double, hi - lo)
+        code = jnp.where(double, -code, code)
+        fires = jax.vmap(lambda y: flow.fires(y, p))(x)
+        x, keep, J, code, count, excluded = _compact(x, keep, J, code, R, fires)
+        return x, keep, J, code, jnp.where(overflow, R + 1, count), excluded  # overflow shows as too many
 
     return jax.vmap(one)(P)
 
@@ -95,7 +105,8 @@ def _newton_chunk(flow, P, seeds, lo, hi, R):
         close = jnp.max(jnp.abs(z[:, None, :] - z[None, :, :]), axis=-1) <= DEDUP_TOL
         earlier = jnp.arange(S)[None, :] < jnp.arange(S)[:, None]
         dup = jnp.any(close & earlier & good[None, :], axis=1)
-        return _compact(x, good & ~dup, J, jnp.zeros(S, bool), R)
+        fires = jax.vmap(lambda y: flow.fires(y, p))(x)
+        return _compact(x, good & ~dup, J, jnp.zeros(S, jnp.int32), R, fires)
 
     return jax.vmap(one)(P)
 
@@ -118,6 +129,7 @@ def equilibria(flow, names, P: np.ndarray, lo, hi, *, seeds=None, n_line: int = 
 
     One variable: ``n_line`` grid points on [lo, hi].  Several: Newton from ``seeds`` (S, n).
     """
+    require_autonomous(flow, "equilibria")
     G = P.shape[0]
     n = len(lo)
     if n == 1 and n_line:
@@ -135,7 +147,7 @@ def equilibria(flow, names, P: np.ndarray, lo, hi, *, seeds=None, n_line: int = 
         jseeds, jlo, jhi = jax.device_put((seeds, np.asarray(lo, float), np.asarray(hi, float)))
         # dispatch every chunk (same shape: one compiled program), then fetch all results
         outs = jax.device_get([run(jax.device_put(padded[i * C:(i + 1) * C])) for i in range(n_chunks)])
-    x, valid, J, extra, count = (np.concatenate(a)[:G] for a in zip(*outs))
+    x, valid, J, extra, count, excluded = (np.concatenate(a)[:G] for a in zip(*outs))
     if np.any(count > max_roots):
         warnings.warn(f"up to {int(count.max())} equilibria at one parameter value; only {max_roots} "
                       f"kept (raise max_roots)", RuntimeWarning, stacklevel=3)
@@ -144,6 +156,8 @@ def equilibria(flow, names, P: np.ndarray, lo, hi, *, seeds=None, n_line: int = 
     ev = stability.eigenvalues(np.nan_to_num(J))
     ev = np.where(valid[..., None], ev, np.nan)
     lab = stability.labels(np.nan_to_num(ev), stability.jacobian_scale(np.nan_to_num(J)))
-    double = extra.astype(bool) & valid
-    lab = np.where(double, "saddle-node", np.where(valid, lab, "")).astype(object)
-    return Equilibria(tuple(names), x, valid, J, ev, lab, double)
+    double = (extra < 0) & valid
+    if n == 1 and n_line:
+        lab = stability.labels_1d(np.nan_to_num(ev), stability.jacobian_scale(np.nan_to_num(J)), np.abs(extra))
+    lab = np.where(valid, lab, "").astype(object)
+    return Equilibria(tuple(names), x, valid, J, ev, lab, double, excluded)

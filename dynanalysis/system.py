@@ -9,13 +9,14 @@ a :class:`Flow`: a flat state vector ``x`` of shape ``(n,)``, a flat parameter v
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 from typing import Any, Callable, Mapping
 
 import numpy as np
 import jax.numpy as jnp
 
-__all__ = ["ODE", "Flow", "ode", "as_ode", "flatten"]
+__all__ = ["ODE", "Flow", "ode", "as_ode", "flatten", "depends_on_time", "require_autonomous"]
 
 REQUIRED = None  # default recorded for a parameter the caller must supply (BrainPy style)
 
@@ -112,6 +113,14 @@ class Flow:
             raise ValueError(f"model {self.name!r}: spike must return one bool or float, got "
                              f"shape {g.shape}")
         return g if g.dtype == jnp.bool_ else g.astype(x.dtype)
+
+    def fires(self, x, p):
+        """Whether the spike condition holds at ``x`` (a bool array; False for a smooth model).
+        A hybrid model cannot rest there: it fires and resets."""
+        if self.spike is None:
+            return jnp.zeros((), bool)
+        g = self.spike_value(x, p)
+        return g if g.dtype == jnp.bool_ else g > 0
 
     def after_reset(self, x, p):
         new = self.reset(self.unpack_x(x), self.unpack_p(p))
@@ -268,6 +277,13 @@ class ODE:
                                  f"{shape}, got {v!r}")
             new[k] = v
         return ODE(self.flow, new, units=self.units, doc=self.__doc__, meta=self.meta, ranges=self.ranges)
+
+    def with_missing(self, **values) -> "ODE":
+        """A copy in which only the parameters that have no default (BrainPy-style required
+        arguments) take ``values``; parameters with a default keep it.  Analyses that sweep or
+        continue a parameter use this: a swept parameter needs no value of its own."""
+        missing = {k: v for k, v in values.items() if self._defaults.get(k, 0.0) is None}
+        return self.with_params(**missing) if missing else self
 
     # --- names <-> flat vectors
     def flat_state(self, values: Mapping):
@@ -518,6 +534,40 @@ def _check_output(model: ODE):
     x = jax.ShapeDtypeStruct((flow.dim,), jnp.float32)
     p = jax.ShapeDtypeStruct((flow.n_params,), jnp.float32)
     jax.eval_shape(lambda x, p: flow.rhs(x, p, 0.0), x, p)
+
+
+@functools.lru_cache(maxsize=256)
+def depends_on_time(flow: Flow) -> bool:
+    """Whether the vector field's value depends on ``t`` (a non-autonomous model).
+
+    Decided on the traced program, not the signature (BrainPy functions take ``t`` and rarely use
+    it): ``t`` is followed through the jaxpr's equations; an equation with a sub-program counts as
+    depending on every input it is given, so the answer errs towards "depends"."""
+    import jax
+    from jax.extend.core import Literal
+    x = jax.ShapeDtypeStruct((flow.dim,), jnp.float32)
+    p = jax.ShapeDtypeStruct((flow.n_params,), jnp.float32)
+    t = jax.ShapeDtypeStruct((), jnp.float32)
+    closed = jax.make_jaxpr(lambda x, p, t: flow.rhs(x, p, t))(x, p, t)
+    jaxpr = closed.jaxpr
+    tainted = {jaxpr.invars[2]}
+    for eqn in jaxpr.eqns:
+        if any(not isinstance(v, Literal) and v in tainted for v in eqn.invars):
+            tainted.update(eqn.outvars)
+    return any(not isinstance(v, Literal) and v in tainted for v in jaxpr.outvars)
+
+
+def require_autonomous(model, what: str) -> None:
+    """Refuse an analysis that is only defined for an autonomous field (equilibria, nullclines,
+    vector fields, bifurcations) when the model's field depends on ``t``: analysing the field
+    frozen at t = 0 would be a silent wrong answer."""
+    flow = model.flow if isinstance(model, ODE) else model
+    if depends_on_time(flow):
+        raise ValueError(
+            f"model {flow.name!r} is non-autonomous (its vector field depends on t): {what} of the "
+            f"field frozen at t = 0 would describe a different system. Make the time-dependent term a "
+            f"parameter (e.g. a constant input I) and analyse or sweep that, or simulate the model with "
+            f"dynanalysis.simulate")
 
 
 def as_ode(model) -> ODE:
