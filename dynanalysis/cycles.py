@@ -6,7 +6,8 @@ Detection (:func:`detect`, vectorised over a batch of trajectories)
     :math:`(t_\text{last} - t_\text{first}) / (\#\text{crossings} - 1)`; a trajectory counts as
     periodic when it crosses at least 3 times, every return time agrees with the period to 1 %,
     its amplitude is not negligible and no longer changing (last quarter of the window against
-    the third, to 1 %: a slow spiral near a Hopf point is not a cycle yet).
+    the third, to 1 %: a slow spiral near a Hopf point is not a cycle yet).  A trajectory with a
+    non-finite state is reported as diverged, without NumPy warnings.
 
 Refinement (:func:`refine`, one orbit, vmapped over orbits)
     Unknowns :math:`(x_0, T)`, equations :math:`\varphi_T(x_0) - x_0 = 0` and the phase condition
@@ -20,6 +21,7 @@ Refinement (:func:`refine`, one orbit, vmapped over orbits)
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from functools import partial
 from typing import Mapping
 
@@ -28,7 +30,8 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .integrate import simulate
+from .domain import check_number
+from .integrate import SimulationWarning, simulate
 from .roots import lu_solve
 from .steppers import rk4
 from .system import Flow, as_ode
@@ -44,7 +47,8 @@ class LimitCycle:
 
     ``orbit[name]`` samples one period at times ``t``; ``minimum``/``maximum`` per variable;
     ``floquet_multipliers`` sorted by modulus (descending); ``period_error`` estimates the
-    period's discretisation error; ``converged`` says whether the shooting Newton converged.
+    period's discretisation error; ``converged`` says whether the shooting Newton converged (when
+    it did not, ``reason`` says so and the period and orbit are the simulation's).
     """
 
     found: bool
@@ -72,17 +76,26 @@ def detect(t, xs, k: int, transient: float, amp_tol: float = 1e-6, reg_tol: floa
     """Vectorised period detection on records ``xs`` of shape ``(B, T, n)``.
 
     Returns ``period (B,)`` (NaN where not periodic), ``index (B,)`` of the record just before
-    the last crossing, ``level (B,)`` and a reason string per member.
+    the last crossing, ``level (B,)`` and a reason string per member.  ``t`` may have a shorter
+    last interval (:func:`simulate` ends exactly at the duration).
     """
     keep = t >= t[0] + transient
     t, xs = t[keep], xs[:, keep]
+    B = xs.shape[0]
+    if len(t) < 8:  # four quarters of at least two records each
+        return (np.full(B, np.nan), np.full(B, int(np.flatnonzero(keep)[0])), np.full(B, np.nan),
+                np.full(B, f"only {len(t)} records after the transient: simulate longer or "
+                           f"record more often"))
+    # a diverged member (inf/NaN) is reported as such; its arithmetic below must stay quiet
+    finite = np.all(np.isfinite(xs), axis=(1, 2))
+    xs = np.where(finite[:, None, None], xs, 0.0)
     x = xs[..., k]
     level = x.mean(axis=1)
     scale = np.maximum(np.abs(xs).max(axis=(1, 2)), 1.0)
     below, above = x[:, :-1] < level[:, None], x[:, 1:] >= level[:, None]
     up = below & above
     frac = (level[:, None] - x[:, :-1]) / np.where(up, x[:, 1:] - x[:, :-1], 1.0)
-    tc = np.where(up, t[None, :-1] + frac * (t[1] - t[0]), np.nan)
+    tc = np.where(up, t[None, :-1] + frac * np.diff(t)[None], np.nan)
     count = up.sum(axis=1)
     first, last = np.nanmin(tc, axis=1, initial=np.inf), np.nanmax(tc, axis=1, initial=-np.inf)
     period = (last - first) / np.maximum(count - 1, 1)
@@ -96,12 +109,14 @@ def detect(t, xs, k: int, transient: float, amp_tol: float = 1e-6, reg_tol: floa
     a4 = x[:, 3 * q:].max(axis=1) - x[:, 3 * q:].min(axis=1)
     growing = np.abs(a4 - a3) > reg_tol * np.maximum(a4, amp_tol * scale)
     # the amplitude that counts is the final one: a dying oscillation is not a cycle
-    ok = (count >= 3) & (a4 > amp_tol * scale) & (dev < reg_tol) & ~growing
-    reason = np.where(a4 <= amp_tol * scale, "settled on an equilibrium (no oscillation)",
-                      np.where(count < 3, "fewer than 3 crossings of the section after the transient",
-                               np.where(dev >= reg_tol, "return times vary by more than 1 % (not periodic)",
-                                        np.where(growing, "amplitude still changing after the transient "
-                                                          "(simulate longer)", ""))))
+    ok = finite & (count >= 3) & (a4 > amp_tol * scale) & (dev < reg_tol) & ~growing
+    # the first failing test, in this order, names the reason
+    tests = [(~finite, "the trajectory diverged (its state became infinite or NaN)"),
+             (a4 <= amp_tol * scale, "settled on an equilibrium (no oscillation)"),
+             (count < 3, "fewer than 3 crossings of the section after the transient"),
+             (dev >= reg_tol, "return times vary by more than 1 % (not periodic)"),
+             (growing, "amplitude still changing after the transient (simulate longer)")]
+    reason = np.select([c for c, _ in tests], [r for _, r in tests], "")
     idx = np.where(up, np.arange(up.shape[1])[None], -1).max(axis=1)
     index = np.where(idx >= 0, idx, 0) + np.flatnonzero(keep)[0]
     return np.where(ok, period, np.nan), index, level, reason
@@ -170,9 +185,13 @@ def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | N
 
     ``duration`` must cover the transient (default: its first half) plus at least three periods.
     The trajectory is integrated with RK4 (step ``dt``, default ``duration / 20000``: the same
-    compiled program as a trajectory of the same number of steps); ``section`` names the variable whose mean level defines the Poincaré
-    section (default: the first variable).  With ``refine_orbit`` the period and orbit are then
-    solved by shooting (see module doc).
+    compiled program as a trajectory of the same number of steps); ``section`` names the variable
+    whose mean level defines the Poincaré section (default: the first variable).  With
+    ``refine_orbit`` the period and orbit are then solved by shooting (see module doc) with
+    ``steps`` RK4 steps per period.
+
+    Failures are results, not warnings: a diverged simulation, no settled oscillation or a
+    shooting Newton that did not converge are said in ``reason`` (``found``/``converged``).
     """
     model = as_ode(model)
     if model.is_hybrid:
@@ -180,27 +199,36 @@ def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | N
     section = section or model.variables[0]
     if section not in model.variables:
         raise ValueError(f"section {section!r} is not a variable of {model.name}")
-    transient = 0.5 * duration if transient is None else float(transient)
-    if not 0 <= transient < duration:
+    duration = check_number("duration", duration)
+    transient = 0.5 * duration if transient is None else check_number("transient", transient, inclusive=True)
+    if not transient < duration:
         raise ValueError(f"transient must be in [0, duration), got {transient}")
-    dt = duration / 20000 if dt is None else dt
-    tr = simulate(model, initial, duration, dt=dt, method="rk4", params=params)
+    dt = duration / 20000 if dt is None else check_number("dt", dt)
+    steps = check_number("steps", steps, integer=True)
+    with warnings.catch_warnings():
+        # a diverged run is this function's result (reason), not a warning
+        warnings.simplefilter("ignore", SimulationWarning)
+        tr = simulate(model, initial, duration, dt=dt, method="rk4", params=params)
     if tr.batch_shape:
         raise ValueError("limit_cycle takes one initial state; use PhasePlane2D.limit_cycle for several")
     xs = np.stack([tr.states[v].reshape(len(tr.t), -1) for v in model.variables], -1).reshape(len(tr.t), -1)[None]
     k = list(model.variables).index(section)
-    period, index, level, reason = detect(tr.t, xs, k, transient)
     p = model.flat_params(params)[1]
     used = {n: (float(v) if np.ndim(v) == 0 else v) for n, v in model.named_params(p).items()}
     if tr.diverged:
-        return LimitCycle(False, reason=f"the simulation diverged with dt = {dt:g}; pass a smaller dt",
+        bad = int(np.argmax(~np.all(np.isfinite(xs[0]), axis=1)))
+        return LimitCycle(False, reason=f"the simulation diverged: the state is infinite or NaN at "
+                                        f"t = {tr.t[bad]:g} (with dt = {dt:g}; if the model itself "
+                                        f"does not blow up there, pass a smaller dt)",
                           model=model, params=used)
+    period, index, level, reason = detect(tr.t, xs, k, transient)
     if np.isnan(period[0]):
         return LimitCycle(False, reason=str(reason[0]), model=model, params=used)
     x0 = xs[0, index[0]]
-    amp = xs[0, int(tr.t.searchsorted(transient)):].max(0) - xs[0, int(tr.t.searchsorted(transient)):].min(0)
+    after = xs[0, int(tr.t.searchsorted(transient)):]
+    amp = after.max(0) - after.min(0)
     scale = np.maximum(amp, 1e-3 * max(amp.max(), 1e-12))
-    T, err, res, converged, mult = period[0], np.nan, np.nan, False, None
+    T, err, res, converged, mult, note = period[0], np.nan, np.nan, False, None, ""
     if refine_orbit:
         # start on the section: the record before the crossing, advanced is close enough for Newton
         x_star, T_star, err, res, mono = refine(model.flow, x0, period[0], p, k, level[0], scale, steps)
@@ -209,14 +237,25 @@ def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | N
             x0, T = x_star, T_star
             mult = np.linalg.eigvals(mono)
             mult = mult[np.argsort(-np.abs(mult))]
+        else:
+            # the failed solve's period difference is no error estimate
+            err = np.nan
+            note = (f"shooting did not converge (residual {res:.3g}, period {T_star:.6g} against "
+                    f"{period[0]:.6g} detected): period and orbit are the simulation's")
     # one period sampled with the detection's step count: the same compiled program
     n_steps = len(tr.t) - 1
-    orbit = simulate(model, model.named_state(x0), T, dt=T / n_steps, method="rk4", params=params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SimulationWarning)
+        orbit = simulate(model, model.named_state(x0), T, dt=T / n_steps, method="rk4", params=params)
     named = {v: orbit.states[v] for v in model.variables}
+    if orbit.diverged:  # only an unconverged start far off the orbit could do this
+        return LimitCycle(False, float(T), reason=f"the one-period orbit from the cycle's start "
+                                                  f"diverged; {note or 'the period was found'}",
+                          model=model, params=used)
     stable = None
     if mult is not None:
         trivial = np.argmin(np.abs(mult - 1.0))
         stable = bool(np.all(np.abs(np.delete(mult, trivial)) < 1.0))
     return LimitCycle(True, float(T), orbit.t, named,
                       {n: _extremum(v, -1) for n, v in named.items()}, {n: _extremum(v, 1) for n, v in named.items()},
-                      mult, stable, converged, float(err), float(res), "", model, used)
+                      mult, stable, converged, float(err), float(res), note, model, used)

@@ -44,8 +44,40 @@ def is_number(value) -> bool:
     """A real scalar (Python or NumPy number, 0-d array); not a string, bool or complex."""
     if isinstance(value, (str, bytes, bool, np.bool_)):
         return False
-    return np.ndim(value) == 0 and np.issubdtype(np.asarray(value).dtype, np.number) \
-        and not np.iscomplexobj(value)
+    try:
+        a = np.asarray(value)
+    except Exception:  # noqa: BLE001  (objects NumPy cannot even wrap)
+        return False
+    return a.ndim == 0 and a.dtype.kind in "iuf"
+
+
+def check_number(name: str, value, *, lower: float | None = 0.0, inclusive: bool = False,
+                 integer: bool = False):
+    """``value`` as a finite ``float`` (``int`` with ``integer``) that is ``> lower`` (``>=``
+    with ``inclusive``; no bound with ``lower=None``).
+
+    Raises a TypeError naming ``name`` when ``value`` is not a single real number (a string, a
+    bool, an array, None) and a ValueError when it is non-finite, out of range or not integral.
+    """
+    if integer:
+        what = "an integer" if lower is None else f"an integer {'>=' if inclusive else '>'} {lower:g}"
+        if lower == 0:
+            what = "a non-negative integer" if inclusive else "a positive integer"
+    else:
+        what = "a finite number" if lower is None else \
+            f"a finite number {'>=' if inclusive else '>'} {lower:g}"
+        if lower == 0:
+            what = "a non-negative finite number" if inclusive else "a positive finite number"
+    if not is_number(value):
+        raise TypeError(f"{name} must be {what}, got {value!r} ({type(value).__name__})")
+    v = float(value)
+    if not np.isfinite(v) or (lower is not None and (v < lower or (v == lower and not inclusive))):
+        raise ValueError(f"{name} must be {what}, got {value!r}")
+    if integer:
+        if v != int(v):
+            raise ValueError(f"{name} must be {what}, got {value!r}")
+        return int(v)
+    return v
 
 
 def check_range(name: str, value, what: str) -> tuple:

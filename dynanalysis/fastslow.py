@@ -56,12 +56,13 @@ class _FastSlow:
         show, kw = _flags(kw)
         tr = self.trajectory(initials, duration, dt=dt)
         y = y or self.fast_vars[0]
-        from .plotting import _axes, label
+        from .plotting import _axes, include_y, label
         ax = _axes(ax)
         keep = tr.t >= transient
-        ax.plot(tr.states[self.slow_vars[0]].reshape(-1, len(tr.t))[:, keep].T,
-                tr.states[y].reshape(-1, len(tr.t))[:, keep].T, color=kw.pop("color", "tab:orange"),
-                lw=kw.pop("lw", 0.8), label="full system", **kw)
+        ys = tr.states[y].reshape(-1, len(tr.t))[:, keep]
+        ax.plot(tr.states[self.slow_vars[0]].reshape(-1, len(tr.t))[:, keep].T, ys.T,
+                color=kw.pop("color", "tab:orange"), lw=kw.pop("lw", 0.8), label="full system", **kw)
+        include_y(ax, ys)
         ax.set_xlabel(label(self.full_model, self.slow_vars[0]))
         ax.set_ylabel(label(self.full_model, y))
         _show(show)

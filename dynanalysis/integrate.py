@@ -2,8 +2,16 @@
 
 A batch of initial states and/or parameter sets is one compiled program: the single-member
 integrator is lifted with ``jax.vmap``.  The compiled program depends on the model's structure,
-the method, the number of steps and the recording stride; dt, initial states, parameter values
-and input arrays are runtime data, so new values never recompile.
+the method, the number of records and the recording stride; dt, the step count, the length of
+the last step, initial states, parameter values and input arrays are runtime data, so new values
+never recompile (a new duration recompiles only when it changes the number of records).
+
+The step grid: ``n = ceil(duration / dt)`` steps (a ratio within 1e-6 of an integer counts as
+that integer), all of length ``dt`` except the last, ``duration - (n - 1) dt`` in ``(0, dt]``
+(or up to 1e-6 dt longer, by that rounding), so the last state is at exactly ``t0 + duration``.  Records are
+taken every ``record_every`` steps and after the last step; the steps after it that fill the last
+record's stride are no-ops.  So every record interval is ``record_every * dt`` except possibly the
+last one, which ends at ``t0 + duration``.
 
 Hybrid models (``spike``/``reset``): after each step the spike test is evaluated; the crossing
 time is located within the step (linear interpolation of a float spike margin, or bisection of a
@@ -27,16 +35,33 @@ from jax import lax
 
 from . import budget
 from .steppers import METHODS, dopri5, fixed_stepper
+from .domain import check_number
 from .system import ODE, Flow, as_ode
 
-__all__ = ["simulate", "Trajectory"]
+__all__ = ["simulate", "Trajectory", "SimulationWarning"]
+
+# a step-count ratio this close to an integer is that integer (float rounding of duration / dt)
+GRID_TOL = 1e-6
+
+
+class SimulationWarning(RuntimeWarning):
+    """A simulation diverged or failed (see ``Trajectory.diverged``).  A caller that reports the
+    failure itself (e.g. :func:`dynanalysis.limit_cycle`'s ``reason``) filters this category."""
+
+
+def step_grid(duration: float, dt: float) -> tuple[int, float]:
+    """The step count ``n`` and the last step's length so that ``(n - 1) dt + last = duration``."""
+    r = duration / dt
+    n = max(int(round(r)), 1) if abs(r - round(r)) <= GRID_TOL else int(np.ceil(r))
+    return n, duration - (n - 1) * dt
 
 
 @dataclasses.dataclass(frozen=True)
 class Trajectory:
     """Result of :func:`simulate`.
 
-    ``t`` has shape ``(n_records,)`` (the initial time included); ``states[name]`` has shape
+    ``t`` has shape ``(n_records,)``: the initial time, then every ``record_every * dt``, the
+    last exactly ``t0 + duration`` (so the last interval may be shorter); ``states[name]`` has shape
     ``batch_shape + (n_records,)`` (plus the variable's own length for vector variables).
     ``spike_times`` is, for one run, a 1-D array of spike times and, for a batch, an object array
     of such arrays; ``spike_counts`` counts every spike even if more than ``max_spikes`` occurred
@@ -113,10 +138,11 @@ def _crossing(flow, x, xn, p, iters=14):
 @partial(jax.jit, static_argnames=("flow", "method", "n_rec", "every", "input_fns",
                                    "array_names", "axes", "max_spikes", "tol"))
 def _run(flow, method, n_rec, every, input_fns, array_names, axes, max_spikes, tol,
-         x0, p, dt, t0, arrays):
+         x0, p, dt, t0, n_steps, h_last, arrays):
     """Integrate a batch: x0 (B, n) or (n,), p (B, m) or (m,), arrays (S, k) or (B, S, k), as
     ``axes`` (vmap in_axes) says: unbatched inputs stay constants of the compiled loop rather than
-    per-member data.  Records (B, n_rec+1, n)."""
+    per-member data.  ``n_steps`` steps (runtime, <= n_rec * every), the last of length
+    ``h_last``; the steps after it are no-ops.  Records (B, n_rec+1, n)."""
 
     def params_at(pm, t, uk):
         for name, fn in input_fns:
@@ -127,58 +153,70 @@ def _run(flow, method, n_rec, every, input_fns, array_names, axes, max_spikes, t
 
     def member(x0, pm, u):
         if method == "dopri5":
-            return _member_adaptive(flow, n_rec, every, tol, x0, pm, dt, t0,
+            t_end = t0 + (n_steps - 1) * dt + h_last
+            return _member_adaptive(flow, n_rec, every, tol, x0, pm, dt, t0, t_end,
                                     lambda x, t: flow.rhs(x, params_at(pm, t, None), t))
         stepper = fixed_stepper(method, flow.var_shapes)
         hybrid = flow.is_hybrid
 
-        def step(carry, k):
+        def step(carry, k, last_record):
             x, lag, buf, count = carry
             uk = u[k] if array_names else None
             f = lambda y, s: flow.rhs(y, params_at(pm, s, uk), s)  # noqa: E731
             t = t0 + k * dt
+            if last_record:
+                # the last step is shortened so that the run ends at t0 + duration exactly; the
+                # steps after it only fill the record's stride and do nothing
+                hk, active = jnp.where(k == n_steps - 1, h_last, dt), k < n_steps
+                keep = lambda new, old: jnp.where(active, new, old)  # noqa: E731
+            else:
+                # every step before the last record is a whole, active step (n_rec is the
+                # ceiling of n_steps / every): no per-step selects in the main loop
+                hk, active, keep = dt, True, lambda new, old: new  # noqa: E731
             if not hybrid:
-                return (stepper(f, x, t, dt), lag, buf, count)
+                return (keep(stepper(f, x, t, hk), x), lag, buf, count)
             # own clock: the state is valid at t + lag (lag > 0: frozen, refractory)
-            h = jnp.clip(dt - lag, 0.0, 2.0 * dt)
-            te = t + dt
+            h = jnp.clip(hk - lag, 0.0, hk + dt)
+            te = t + hk
             xn = stepper(f, x, te - h, h)
             # explosive upstrokes (ExpIF, AdEx) can overflow inside a higher-order step that
             # overshoots the threshold: fall back to the Euler step, which stays finite
             xn = jnp.where(jnp.all(jnp.isfinite(xn)), xn, x + h * f(x, te - h))
             pe = params_at(pm, te, uk)
             fired, theta = _crossing(flow, x, xn, pe)
-            fired = fired & (h > 0)
+            fired = fired & (h > 0) & active
             t_spike_rel = -(1.0 - theta) * h  # relative to te
             # reset the state *at the crossing*: it is the state at t_spike, from which the
             # member's clock restarts (after the refractory time)
             xn = jnp.where(fired, flow.after_reset(x + theta * (xn - x), pe), xn)
-            lag = jnp.where(fired, t_spike_rel + flow.refractory_time(pe), jnp.maximum(lag - dt, 0.0))
+            lag_n = jnp.where(fired, t_spike_rel + flow.refractory_time(pe), jnp.maximum(lag - hk, 0.0))
             # out-of-range slot = no write (no gather of the old value needed)
             buf = buf.at[jnp.where(fired, count, max_spikes)].set(te + t_spike_rel, mode="drop")
-            return (xn, lag, buf, count + fired.astype(count.dtype))
+            return (keep(xn, x), keep(lag_n, lag), buf, count + fired.astype(count.dtype))
 
-        def record(carry, r):
-            carry = lax.fori_loop(0, every, lambda j, c: step(c, r * every + j), carry)
+        def record(carry, r, last_record=False):
+            carry = lax.fori_loop(0, every, lambda j, c: step(c, r * every + j, last_record), carry)
             return carry, carry[0]
 
         init = (x0, jnp.zeros((), x0.dtype), jnp.full((max(max_spikes, 1),), jnp.nan, x0.dtype),
                 jnp.zeros((), jnp.int32))
-        (xe, _, buf, count), xs = lax.scan(record, init, jnp.arange(n_rec))
-        ok = jnp.all(jnp.isfinite(xs))
-        return jnp.concatenate([x0[None], xs]), buf, count, ~ok
+        carry, xs = lax.scan(record, init, jnp.arange(n_rec - 1))
+        (_, _, buf, count), x_end = record(carry, n_rec - 1, last_record=True)
+        xs = jnp.concatenate([x0[None], xs, x_end[None]])
+        return xs, buf, count, ~jnp.all(jnp.isfinite(xs))
 
     return jax.vmap(member, in_axes=axes)(x0, p, arrays)
 
 
-def _member_adaptive(flow, n_rec, every, tol, x0, pm, dt, t0, f, max_iter=200_000):
-    """Dormand–Prince 5(4) with PI step control between fixed record times t0 + r * every * dt."""
+def _member_adaptive(flow, n_rec, every, tol, x0, pm, dt, t0, t_end, f, max_iter=200_000):
+    """Dormand–Prince 5(4) with PI step control between fixed record times t0 + r * every * dt,
+    the last record at ``t_end`` (t0 + duration)."""
     rtol, atol = tol
     T = every * dt
 
     def interval(carry, r):
         x, h, k1, err_prev, failed = carry
-        tB = t0 + (r + 1) * T
+        tB = jnp.where(r == n_rec - 1, t_end, t0 + (r + 1) * T)
 
         def cond(c):
             t, x, h, k1, ep, n = c
@@ -224,17 +262,25 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
     ----------
     model : ODE (or a function / list of BrainPy functions, see :func:`dynanalysis.ode`).
     initial : ``{variable: value}``; values may carry leading batch dimensions.
-    duration, dt : positive; ``round(duration / dt)`` steps are taken.  For ``dopri5``, ``dt`` is
-        the output spacing (steps are chosen by the error control, ``rtol``/``atol``).
+    duration, dt : positive numbers; ``steps = ceil(duration / dt)`` steps are taken (a ratio
+        within 1e-6 of an integer counts as that integer), the last one shortened to end at
+        exactly ``t0 + duration`` (e.g. duration 1, dt 0.3: steps of 0.3, 0.3, 0.3, 0.1; dt 1.5:
+        one step of 1).  For ``dopri5``, ``dt`` is the output spacing (steps are chosen by the
+        error control, ``rtol``/``atol``, positive numbers), the last record at ``t0 + duration``.
     method : ``"euler"``, ``"heun"``, ``"rk4"``, ``"exp_euler"`` or ``"dopri5"``.
     params : ``{parameter: value}`` overriding the model's defaults; may be batched.  All batch
         dimensions of ``initial`` and ``params`` broadcast together into one batch.
     inputs : ``{parameter: value}`` with a value that varies in time: a constant, a function of
         ``t`` (evaluated at every stage of a step), or an array on the step grid of shape
-        ``(steps,)`` or ``batch_shape + (steps,)`` (held constant within a step).
-    record_every : record the state every this many steps (the initial state is always recorded).
+        ``(steps,)`` or ``batch_shape + (steps,)``: sample k holds during the step from
+        ``t0 + k dt``, the last sample during the shortened last step.
+    record_every : record the state every this many steps (the initial state is always recorded),
+        and after the last step: ``t`` is ``t0 + dt * record_every * arange(n)`` then
+        ``t0 + duration``.
     dtype : ``"float64"`` (default, scoped ``jax.enable_x64``) or ``"float32"`` for speed.
     max_spikes : spike times kept per member (hybrid models); default ``min(steps, 1024)``.
+
+    Bad arguments raise a TypeError (not a number) or ValueError (out of range) naming them.
     """
     model = as_ode(model)
     flow = model.flow
@@ -242,15 +288,13 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if dtype not in ("float32", "float64"):
         raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-    for name, v in (("duration", duration), ("dt", dt)):
-        if not (np.isscalar(v) and np.isfinite(v) and v > 0):
-            raise ValueError(f"{name} must be a positive finite number, got {v!r}")
-    if int(record_every) != record_every or record_every < 1:
-        raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
-    n_steps = int(round(duration / dt))
-    if n_steps < 1:
-        raise ValueError(f"duration={duration} is shorter than one step dt={dt}")
-    record_every = int(record_every)
+    duration, dt = check_number("duration", duration), check_number("dt", dt)
+    record_every = check_number("record_every", record_every, integer=True)
+    rtol, atol = check_number("rtol", rtol), check_number("atol", atol)
+    t0 = check_number("t0", t0, lower=None)
+    if max_spikes is not None:
+        max_spikes = check_number("max_spikes", max_spikes, integer=True)
+    n_steps, h_last = step_grid(duration, dt)
     n_rec = -(-n_steps // record_every)
     if method == "dopri5" and flow.is_hybrid:
         raise ValueError("dopri5 is for smooth models; use a fixed-step method for the hybrid "
@@ -283,7 +327,7 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
             a = np.asarray(value, dtype=float)
             if a.shape[-1] != n_steps:
                 raise ValueError(f"input {name!r} has {a.shape[-1]} samples on its last axis; "
-                                 f"expected one per step ({n_steps})")
+                                 f"expected one per step: ceil(duration / dt) = {n_steps}")
             if not np.all(np.isfinite(a)):
                 raise ValueError(f"input {name!r} contains non-finite values")
             array_inputs[name] = a
@@ -312,7 +356,7 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
         arrays = np.stack([np.broadcast_to(a, shape) for a in array_inputs.values()], axis=-1)
         if batched_arrays:
             arrays = arrays.reshape(B, n_steps, len(names))
-        # pad to whole records (the last record may run past the duration)
+        # pad to whole records (the padding steps are no-ops)
         pad = n_rec * record_every - n_steps
         if pad:
             widths = [(0, 0)] * (arrays.ndim - 2) + [(0, pad), (0, 0)]
@@ -327,18 +371,20 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
     with jax.enable_x64(dtype == "float64"):
         fdt = jnp.float64 if dtype == "float64" else jnp.float32
         args = jax.device_put((x0.astype(fdt), p.astype(fdt), np.asarray(dt, fdt),
-                               np.asarray(t0, fdt), arrays.astype(fdt)))
+                               np.asarray(t0, fdt), np.asarray(n_steps, np.int32),
+                               np.asarray(h_last, fdt), arrays.astype(fdt)))
         axes = (0 if x_batched else None, 0 if p_batched else None, 0 if batched_arrays else None)
         out = _run(flow, method, n_rec, record_every, tuple(input_fns), names, axes,
                    int(max_spikes) if flow.is_hybrid else 1, (float(rtol), float(atol)), *args)
         xs, buf, count, bad = jax.device_get(out)
 
     t = t0 + dt * record_every * np.arange(n_rec + 1)
+    t[-1] = t0 + duration  # the last step was shortened to end there
     states = {k: v.reshape(batch + v.shape[1:]) for k, v in model.named_state(xs).items()}
     bad = bad.reshape(batch)
     if np.any(bad):
         warnings.warn(f"{model.name}: {int(np.sum(bad))} of {B} simulation(s) diverged or failed "
-                      f"(see Trajectory.diverged)", RuntimeWarning, stacklevel=2)
+                      f"(see Trajectory.diverged)", SimulationWarning, stacklevel=2)
     spikes = counts = None
     if flow.is_hybrid:
         counts = count.reshape(batch)

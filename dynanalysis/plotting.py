@@ -48,6 +48,17 @@ def _axes(ax):
     return ax
 
 
+def include_y(ax, *values):
+    """Widen the y-limits (never narrow them) so that the finite ``values`` show: an overlay on a
+    diagram whose limits were set to its equilibria (cycle envelopes, a trajectory)."""
+    v = np.concatenate([np.ravel(np.asarray(a, float)) for a in values])
+    v = v[np.isfinite(v)]
+    if v.size:
+        lo, hi = ax.get_ylim()
+        pad = 0.05 * max(np.ptp(v), 1e-12)
+        ax.set_ylim(min(lo, v.min() - pad), max(hi, v.max() + pad))
+
+
 def label(model, name: str) -> str:
     """Axis label ``name (unit)`` from the model's units."""
     unit = model.units.get(name, "")
@@ -352,6 +363,7 @@ def plot_cycle_envelope(diagram, ax=None, y=None, color="tab:blue", legend=True)
     p = diagram.grid[pname]
     ax.plot(p, env.maximum[y], color=color, lw=1.5, label="limit cycle max / min")
     ax.plot(p, env.minimum[y], color=color, lw=1.5)
+    include_y(ax, env.maximum[y], env.minimum[y])
     if legend:
         ax.legend(loc="best", fontsize="small")
     return ax

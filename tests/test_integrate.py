@@ -232,3 +232,109 @@ def test_wrong_number_of_components_is_caught_at_definition():
 def test_memory_budget_is_enforced():
     with pytest.raises(ValueError, match="record_every"):
         da.simulate(fhn, {"V": np.zeros(10**5), "w": 0.0}, 1e4, dt=0.01)
+
+
+# --------------------------------------------------------------------------- the last step
+decay = da.ode(lambda x, k=1.0: -k * x, name="decay")
+
+
+def _rk4_factor(h):
+    """RK4's amplification on x' = -x: the degree-4 Taylor polynomial of exp(-h)."""
+    return 1 - h + h**2 / 2 - h**3 / 6 + h**4 / 24
+
+
+def test_last_step_is_shortened_to_end_at_the_duration():
+    tr = da.simulate(decay, {"x": 1.0}, 1.0, dt=0.3)
+    np.testing.assert_allclose(tr.t, [0.0, 0.3, 0.6, 0.9, 1.0], rtol=0, atol=1e-15)
+    assert tr.t[-1] == 1.0
+    # steps 0.3, 0.3, 0.3, 0.1: the state is RK4's polynomial applied step by step
+    assert tr["x"][-1] == pytest.approx(_rk4_factor(0.3) ** 3 * _rk4_factor(0.1), rel=1e-14)
+    # and exp(-1) within RK4's global error: |exp(-h) - R(-h)| <= h^5/120 (alternating series,
+    # terms decreasing for h <= 1) and propagation only damps (|R|, exp(-t) <= 1), so the error is
+    # at most 3 * 0.3^5/120 + 0.1^5/120 = 6.1e-5; stopping at t = 0.9 would be off by 0.039
+    bound = (3 * 0.3**5 + 0.1**5) / 120
+    assert abs(tr["x"][-1] - np.exp(-1.0)) < bound
+
+
+def test_step_longer_than_the_duration_is_one_shortened_step():
+    tr = da.simulate(decay, {"x": 1.0}, 1.0, dt=1.5)
+    assert tr.t.tolist() == [0.0, 1.0]
+    assert tr["x"][-1] == pytest.approx(_rk4_factor(1.0), rel=1e-14)  # 3/8, one RK4 step of 1
+
+
+def test_last_record_of_a_partial_stride_ends_at_the_duration():
+    # 10 steps of 0.1 recorded every 3: records after steps 3, 6, 9 and the last one (not 12)
+    tr = da.simulate(decay, {"x": 1.0}, 1.0, dt=0.1, record_every=3)
+    np.testing.assert_allclose(tr.t, [0.0, 0.3, 0.6, 0.9, 1.0], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(tr["x"], _rk4_factor(0.1) ** np.array([0, 3, 6, 9, 10]), rtol=1e-13)
+
+
+def test_dopri5_last_record_is_at_the_duration():
+    tr = da.simulate(decay, {"x": 1.0}, 1.0, dt=0.3, method="dopri5", rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(tr.t, [0.0, 0.3, 0.6, 0.9, 1.0], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(tr["x"], np.exp(-tr.t), rtol=1e-8)
+
+
+def test_step_grid_input_holds_its_last_sample_over_the_short_step():
+    # x' = -x + I, exp_euler is exact on each step with I held: x <- I + (x - I) exp(-h)
+    drive = da.ode(lambda x, I=0.0: -x + I, name="drive")
+    samples = np.array([1.0, 0.0, 2.0, 3.0])  # ceil(1.0 / 0.3) = 4 steps: 0.3, 0.3, 0.3, 0.1
+    tr = da.simulate(drive, {"x": 0.5}, 1.0, dt=0.3, method="exp_euler", inputs={"I": samples})
+    x = 0.5
+    for I, h in zip(samples, [0.3, 0.3, 0.3, 0.1]):
+        x = I + (x - I) * np.exp(-h)
+    assert tr.t[-1] == 1.0 and tr["x"][-1] == pytest.approx(x, rel=1e-13)
+    with pytest.raises(ValueError, match=r"'I'.*= 4"):
+        da.simulate(drive, {"x": 0.5}, 1.0, dt=0.3, inputs={"I": samples[:3]})
+
+
+def test_hybrid_model_ends_at_the_duration_after_a_spike():
+    # from V = 19 with I = 40: V = 40 - 21 exp(-t/10) crosses 20 at ts = 10 ln(21/20); after the
+    # 5 ms refractory period at -5, V = 40 - 45 exp(-(t - ts - 5)/10).  10.003 is 1000.3 steps.
+    T = 10.003
+    tr = da.simulate(lif, {"V": 19.0}, T, dt=0.01, params={"I": 40.0})
+    ts = 10 * np.log(21 / 20)
+    assert tr.t[-1] == T and len(tr.spike_times) == 1
+    assert abs(tr.spike_times[0] - ts) < 1e-5  # linear interpolation within a step: O(dt^2)
+    # a spike-time error d moves V(T) by 4.5 exp(-s/10) d < 1e-5; RK4's error is far smaller
+    assert tr["V"][-1] == pytest.approx(40 - 45 * np.exp(-(T - ts - 5.0) / 10), abs=1e-4)
+    # ending inside the refractory period: the state is still the reset value
+    held = da.simulate(lif, {"V": 19.0}, 3.005, dt=0.01, params={"I": 40.0})
+    assert held.t[-1] == 3.005 and held["V"][-1] == -5.0
+
+
+def test_a_new_duration_with_the_same_record_count_does_not_recompile():
+    traces = []
+
+    def field(x, k=1.0):
+        traces.append(1)
+        return -k * x
+
+    m = da.ode(field, name="traced")
+    a = da.simulate(m, {"x": 1.0}, 1.0, dt=0.3)
+    n = len(traces)
+    b = da.simulate(m, {"x": 1.0}, 0.95, dt=0.3)  # also 4 steps, the last one 0.05
+    assert len(traces) == n
+    assert a.t[-1] == 1.0 and b.t[-1] == 0.95
+    assert b["x"][-1] == pytest.approx(_rk4_factor(0.3) ** 3 * _rk4_factor(0.05), rel=1e-14)
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(duration="1.0"), TypeError, "duration must be a positive finite number"),
+    (dict(dt="0.1"), TypeError, "dt must be a positive finite number"),
+    (dict(dt=None), TypeError, "dt"),
+    (dict(duration=np.inf), ValueError, "duration"),
+    (dict(dt=np.nan), ValueError, "dt"),
+    (dict(duration=[1.0]), TypeError, "duration"),
+    (dict(record_every="2"), TypeError, "record_every must be a positive integer"),
+    (dict(record_every=1.5), ValueError, "record_every"),
+    (dict(rtol="tight"), TypeError, "rtol"),
+    (dict(atol=-1e-9), ValueError, "atol"),
+    (dict(t0="0"), TypeError, "t0"),
+    (dict(max_spikes=0), ValueError, "max_spikes"),
+])
+def test_non_numbers_name_the_argument(kwargs, exc, match):
+    args = dict(duration=1.0, dt=0.1)
+    args.update(kwargs)
+    with pytest.raises(exc, match=match):
+        da.simulate(fhn, {"V": 0.0, "w": 0.0}, args.pop("duration"), **args)
