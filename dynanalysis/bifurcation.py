@@ -1,34 +1,47 @@
 """Bifurcation diagrams by brute-force sweeps: ``Bifurcation1D``, ``Bifurcation2D``, ``Bifurcation``.
 
 Every equilibrium at every grid value of one or two parameters (:mod:`.sweep`: one compiled,
-vmapped, chunked computation), its stability, and the special points between grid values,
-located exactly (:mod:`.special`):
+vmapped, chunked computation), its stability, and the special points between grid values along
+the first parameter, located exactly (:func:`.special.locate`):
 
-* fold (LP): where the number of equilibria changes, started from the two roots that meet; a
-  solution that is a branch point (BP, e.g. the pitchfork of a symmetric system) is labelled so;
+* fold (LP): where the number of equilibria changes, started from two roots on the side with
+  more.  A changed count is only a candidate: a root can also enter or leave through the box's
+  edge, or two crossing roots can coincide on a grid value, so a candidate counts only where the
+  fold test is solved to zero (or it solves to a branch point);
+* branch point (BP): where one branch's det f_x changes sign (or it passes a double root).  Roots
+  at neighbouring grid values are paired along their tangents dx/dp = -f_x^{-1} f_p: two branches
+  that cross between grid values (a transcritical crossing, e.g. x' = sin(a x) + cos(b x) on
+  b = 2a) swap places, which pairing by position would miss.  Every singular point is labelled by
+  whether f_p lies in the range of f_x, measured against f_p at the bracketing equilibria (in one
+  variable f_x and f_p both vanish at a branch point);
 * Hopf (H): where a branch's number of unstable eigenvalues changes by two through a complex
   pair, by regula falsi on the bordered bialternate test function within that grid interval (a
   neutral saddle, a real pair, is rejected).
 
-With two parameters the located points, one per grid line of the second parameter, trace the fold
-and Hopf curves in the parameter plane.  Limit cycles are measured by one batched simulation
-started near every unstable equilibrium (``Bifurcation2D.plot_limit_cycle_by_sim``).
+With two parameters the located points, one per grid line of the second parameter, trace the
+fold, branch-point and Hopf curves in the parameter plane.  Limit cycles are measured by one
+batched simulation started near every unstable equilibrium; runs that the duration leaves
+undecided are simulated again for twice as long (``Bifurcation2D.plot_limit_cycle_by_sim``).
 """
 from __future__ import annotations
 
 import dataclasses
+import warnings
+from functools import partial
 from typing import Mapping
 
 import numpy as np
 import jax
+import jax.numpy as jnp
 
 from . import budget, cycles, diagram, special, stability, sweep
-from .domain import check_range, domain, grid_points, halton
+from .domain import check_number, check_range, domain, grid_points, halton
 from .integrate import simulate
 from .phaseplane import _BRAINPY_IGNORED, _flags, _show
 from .roots import pad
 from .special import SpecialPoint
 from .system import as_ode
+from .xla import jit
 
 _DEFAULT_PARAM_POINTS = 201
 _DEFAULT_LINE_POINTS = 401
@@ -37,12 +50,15 @@ _DEFAULT_LINE_POINTS = 401
 @dataclasses.dataclass(frozen=True)
 class CycleEnvelope:
     """Limit cycles measured by simulation at each grid point: ``found`` (grid_shape), ``period``,
-    ``minimum[name]``/``maximum[name]`` (NaN where no cycle was found)."""
+    ``minimum[name]``/``maximum[name]`` (NaN where no cycle was found); ``undecided``
+    (grid_shape): a run there had neither settled on an equilibrium nor completed enough regular
+    periods when the simulation ended (see :meth:`_Bifurcation.limit_cycles`)."""
 
     found: np.ndarray
     period: np.ndarray
     minimum: dict
     maximum: dict
+    undecided: np.ndarray | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,9 +93,10 @@ class BifurcationDiagram:
 
 # --------------------------------------------------------------------------- special points
 def _fold_brackets(eq):
-    """Folds along axis 0 (the first parameter): where the number of equilibria changes, two
-    rank-adjacent roots on the side with more roots whose det J differ in sign meet at the fold.
-    Returns ``(i, rest, r, i, rest, r + 1)`` index pairs (grid index, slot)."""
+    """Fold candidates along axis 0 (the first parameter): where the number of equilibria
+    changes, every two rank-adjacent roots on the side with more roots whose det J differ in
+    sign (two of them meet at a fold; the others, and changes through the box's edge, fail the
+    locator's test).  Returns ``(i, rest, r, i, rest, r + 1)`` index pairs (grid index, slot)."""
     c = eq.counts
     out = []
     for idx in np.argwhere(c[:-1] != c[1:]):
@@ -92,13 +109,41 @@ def _fold_brackets(eq):
     return out
 
 
-def _branch_brackets(eq, scale):
-    """Grid intervals along axis 0 crossed by one branch (roots that are each other's nearest
-    neighbour in scaled distance) whose Jacobian becomes singular there (det J changes sign: BP)
-    or gains or loses two unstable directions through a complex pair (H).
+@partial(jit, static_argnames=("flow",))
+def _param_derivative(flow, X, P, k):
+    """f_p = df/dp_k at states X (N, n), parameter rows P (N, m): one forward-mode column."""
+    def one(x, p):
+        return jax.jvp(lambda q: flow.rhs(x, p.at[k].set(q)), (p[k],), (jnp.ones_like(p[k]),))[1]
+
+    return jax.vmap(one)(X, P)
+
+
+def _tangents(J, fp, scale, pscale, step):
+    """dx/dp = -J^{-1} f_p at every root (grid_shape + (R, n)); zero where J is singular or the
+    linear prediction over half a grid step would move a root by more than a tenth of the box
+    (near a fold: there position alone is the better guess), and where [f_x f_p] (scaled by the
+    variable and parameter ranges) is negligible against its largest value over the sweep."""
+    J, fp = np.nan_to_num(J), np.nan_to_num(fp)
+    t = -np.einsum("...ij,...j->...i", np.linalg.pinv(J), fp)
+    # at a branch point f_x and f_p both vanish: their ratio is rounding noise
+    size = np.maximum(np.max(np.abs(J) * scale, axis=(-2, -1)), np.max(np.abs(fp), -1) * pscale)
+    wild = ~np.all(np.isfinite(t), -1) | (np.max(np.abs(0.5 * step * t) / scale, -1) > 0.1)
+    wild |= size <= 1e-8 * size.max()
+    return np.where(wild[..., None], 0.0, t)
+
+
+def _branch_brackets(eq, scale, tangent, step):
+    """Grid intervals along axis 0 crossed by one branch whose Jacobian becomes singular there
+    (det J changes sign, or one end is a double root: BP) or gains or loses two unstable
+    directions through a complex pair (H).  Roots at i and i + 1 are on one branch when each is
+    the other's nearest neighbour after both are moved half a step along their tangents: where
+    two branches cross between grid values (a transcritical branch point) the roots swap places,
+    which positions alone would miss.
     Returns ``[(kind, index at i, index at i + 1)]``."""
+    h = 0.5 * step * tangent
     x = np.where(eq.valid[..., None], eq.x, 1e300) / scale  # invalid slots: far from everything
-    d = np.max(np.abs(x[:-1, ..., :, None, :] - x[1:, ..., None, :, :]), axis=-1)  # (G-1, ..., R, R)
+    fwd_x, back_x = x + h / scale, x - h / scale
+    d = np.max(np.abs(fwd_x[:-1, ..., :, None, :] - back_x[1:, ..., None, :, :]), axis=-1)  # (G-1, ..., R, R)
     fwd, back = np.argmin(d, axis=-1), np.argmin(d, axis=-2)
     mutual = np.take_along_axis(back, fwd, axis=-1) == np.arange(d.shape[-1])
     mutual &= eq.valid[:-1] & np.take_along_axis(eq.valid[1:], fwd, axis=-1)
@@ -106,7 +151,8 @@ def _branch_brackets(eq, scale):
     nu = np.where(eq.valid, eq.n_unstable, -10)
     cplx = np.any(np.abs(eq.eigenvalues.imag) > 0, axis=-1)
     after = lambda a: np.take_along_axis(a[1:], fwd, axis=-1)  # noqa: E731
-    kinds = {"BP": mutual & (det[:-1] != after(det)),
+    # a double root (1-D tangency) has det J = 0 up to rounding: its sign says nothing
+    kinds = {"BP": mutual & ((det[:-1] != after(det)) | eq.double[:-1] | after(eq.double)),
              "H": mutual & (np.abs(nu[:-1] - after(nu)) == 2) & (cplx[:-1] | after(cplx))}
     out = []
     for kind, mask in kinds.items():
@@ -131,7 +177,17 @@ def _special_points(dom, eq, pnames, grids):
     pvals = grids[0]
     step = abs(pvals[1] - pvals[0]) if len(pvals) > 1 else 1.0
     flow, n = dom.flow, dom.dim
-    brackets = [("LP", a, b) for a, b in _fold_brackets(eq)] + _branch_brackets(eq, dom.scale)
+    k = list(flow.param_names).index(pnames[0])
+    mesh = np.meshgrid(*grids, indexing="ij")
+    R = eq.valid.shape[-1]
+    rows = np.repeat(_param_rows_at(dom, pnames, np.stack([m.ravel() for m in mesh], 1)), R, axis=0)
+    X = np.nan_to_num(eq.x).reshape(-1, n)
+    with jax.enable_x64(True):
+        fp = jax.device_get(_param_derivative(flow, *jax.device_put((pad(X), pad(rows))), np.int32(k)))[:len(X)]
+    fp = np.where(eq.valid[..., None], fp.reshape(eq.x.shape), np.nan)
+    S = np.r_[dom.scale, pvals[-1] - pvals[0] or 1.0]
+    tangent = _tangents(eq.jacobians, fp, dom.scale, S[n], step)
+    brackets = [("LP", a, b) for a, b in _fold_brackets(eq)] + _branch_brackets(eq, dom.scale, tangent, step)
     if n == 1 or n > special.MAX_HOPF_DIM:
         brackets = [br for br in brackets if br[0] != "H"]
     if not brackets:
@@ -143,28 +199,32 @@ def _special_points(dom, eq, pnames, grids):
     second = grids[1][ia[:, 1]] if len(pnames) > 1 else np.zeros(B)
     base = _param_rows_at(dom, pnames, np.stack([pvals[ia[:, 0]], second], 1)[:, :len(pnames)])
     b, c = special.borders(special.test_matrices(eq.jacobians[tuple(ia.T)], kinds))
-    k = list(flow.param_names).index(pnames[0])
-    with jax.enable_x64(True):
-        args = jax.device_put((pad(Z(ia)), pad(Z(ib)), pad(base), np.int32(k), pad(kinds), pad(b), pad(c),
-                               np.r_[dom.scale, pvals[-1] - pvals[0] or 1.0]))
-        z, ok, D = (a[:B] for a in jax.device_get(special.locate(flow, *args)))
+    # a branch point solved from where regula falsi ended lies within the bracket, or (from a fold
+    # bracket, two roots at one parameter value) within a grid step of it
+    reach = 2.0 * np.maximum(np.max(np.abs(Z(ib) - Z(ia)) / S, axis=1), step / S[n])
+    z, ok, D = (a[:B] for a in special.locate(flow, pad(Z(ia)), pad(Z(ib)), pad(base), np.int32(k), pad(kinds),
+                                               pad(b), pad(c), S, pad(reach)))
+    names = np.array(special.KINDS, dtype=object)[kinds]
+    singular = names != "H"
+    # a branch point has f_p in the range of f_x, relative to the size of f_p at the bracketing
+    # equilibria (at a branch point of a 1-D system f_x and f_p both vanish)
+    ref = np.maximum(np.linalg.norm(fp[tuple(ia.T)], axis=-1), np.linalg.norm(fp[tuple(ib.T)], axis=-1))
+    bp = special.is_branch_point(np.nan_to_num(D[:, :, :n]), np.nan_to_num(D[:, :, n]), ref=ref)
+    names[singular] = np.where(bp[singular], "BP", "LP")
     slack = step * (1 + 1e-6)  # a fold lies within one grid step of its side; others between ends
     lo = np.minimum(pvals[ia[:, 0]], pvals[ib[:, 0]]) - np.where(kinds == 0, slack, 1e-6 * step)
     hi = np.maximum(pvals[ia[:, 0]], pvals[ib[:, 0]]) + np.where(kinds == 0, slack, 1e-6 * step)
     inside = np.all((z[:, :n] >= dom.lo - 1e-9 * dom.scale) & (z[:, :n] <= dom.hi + 1e-9 * dom.scale), 1)
+    lo, hi = np.maximum(lo, pvals.min() - 1e-9 * step), np.minimum(hi, pvals.max() + 1e-9 * step)  # in range
     good = ok & (z[:, n] >= lo) & (z[:, n] <= hi) & inside
-    z, D, kinds, second = z[good], D[good], kinds[good], second[good]
-    J, fp = D[:, :, :n], D[:, :, n]
+    z, D, kinds, second, names = z[good], D[good], kinds[good], second[good], names[good]
+    J = D[:, :, :n]
     ev = stability.eigenvalues(J)
-    names = np.array(special.KINDS, dtype=object)[kinds]
-    singular = names != "H"
-    names[singular] = np.where(special.is_branch_point(J[singular], fp[singular]), "BP", "LP")
     out, kept = [], []
     for i in np.argsort(kinds != special.KINDS.index("BP"), kind="stable"):  # BP brackets first
-        # de-duplicate (few points); a branch point is located less sharply from a fold bracket
+        # de-duplicate (few points): several brackets locate one point
         key = np.r_[z[i], second[i]] / np.r_[dom.scale, step, 1.0]
-        tol = 1e-4 if names[i] == "BP" else 1e-6
-        if any(kind == names[i] and np.max(np.abs(key - q)) < tol for kind, q in kept):
+        if any(kind == names[i] and np.max(np.abs(key - q)) < 1e-6 for kind, q in kept):
             continue
         data = {"eigenvalues": ev[i]}
         if names[i] == "H":
@@ -229,6 +289,8 @@ class _Bifurcation:
                                  f"typical range for them)")
             target_vars = {v: model.ranges[v] for v in free}
         self.pnames, self.grids = _param_grid(model, target_pars, pars_update, resolutions)
+        # a swept parameter needs no default (BrainPy's ``def int_x(x, t, Iext)``): the grid sets it
+        model = model.with_missing(**{p: g[0] for p, g in zip(self.pnames, self.grids)})
         self.domain = domain(model, target_vars, fixed_vars=fixed_vars, params=pars_update)
         if self._dims and self.domain.dim not in self._dims:
             raise ValueError(f"{type(self).__name__} is for {' or '.join(map(str, self._dims))}-variable "
@@ -270,7 +332,8 @@ class _Bifurcation:
                                   n_line=self.n_line, max_roots=self.max_roots, chunk=self.chunk_size)
             shape = self.grid_shape
             eq = sweep.Equilibria(eq.names, *(a.reshape(shape + a.shape[1:]) for a in
-                                              (eq.x, eq.valid, eq.jacobians, eq.eigenvalues, eq.labels, eq.double)))
+                                              (eq.x, eq.valid, eq.jacobians, eq.eigenvalues, eq.labels, eq.double,
+                                               eq.excluded)))
             sp = _special_points(dom, eq, self.pnames, self.grids)
             self._diagram = BifurcationDiagram(self.pnames, dict(zip(self.pnames, self.grids)), dom.names,
                                                eq, sp, None, self.model, dom.params())
@@ -304,67 +367,95 @@ class _Bifurcation:
 
 
     # --- limit cycles (any dimension)
-    def limit_cycles(self, duration: float, *, initials: Mapping | None = None, dt: float | None = None,
-                     transient: float | None = None, offset: float = 1e-3) -> CycleEnvelope:
+    def limit_cycles(self, duration: float = 100.0, *, initials: Mapping | None = None, dt: float | None = None,
+                     transient: float | None = None, offset: float = 1e-3,
+                     max_duration: float | None = None) -> CycleEnvelope:
         """One batched simulation from near every unstable equilibrium at every grid value (and
-        from ``initials``, ``{variable: values}``), cycles measured after the transient."""
+        from ``initials``, ``{variable: values}``), cycles measured after the transient (default:
+        the first half of the run) by :func:`.cycles.detect`.
+
+        A run is decided when it settled on a cycle or on an equilibrium.  Runs still undecided
+        (too few periods after the transient, the amplitude still growing or shrinking) are
+        simulated again from their start with the duration doubled, with the same ``dt``
+        (default ``duration / 20000``) and the same number of records (one compiled program per
+        batch size), until they are decided or the duration would exceed ``max_duration``
+        (default ``8 * duration``).  Grid values where runs stay undecided are flagged in
+        :attr:`CycleEnvelope.undecided` and named in a warning that suggests a duration.
+        """
+        duration = check_number("duration", duration)
+        max_duration = 8.0 * duration if max_duration is None else check_number("max_duration", max_duration)
+        if max_duration < duration:
+            raise ValueError(f"max_duration must be at least duration ({duration:g}), got {max_duration:g}")
+        if transient is not None and not 0 <= check_number("transient", transient, inclusive=True) < duration:
+            raise ValueError(f"transient must be in [0, duration), got {transient}")
+        dt = duration / 20000 if dt is None else check_number("dt", dt)
         diagram = self.compute()
         eq, dom = diagram.equilibria, self.domain
         G = int(np.prod(self.grid_shape))
         unstable = (eq.valid & (eq.n_unstable > 0)).reshape(G, -1)
-        K = max(int(unstable.sum(axis=1).max()), 0)
-        starts, used = [], []
-        if K:
-            order = np.argsort(~unstable, axis=1, kind="stable")[:, :K]
-            xs = np.take_along_axis(eq.x.reshape(G, -1, dom.dim), order[..., None], axis=1)
-            ok = np.take_along_axis(unstable, order, axis=1)
-            # nudge off the equilibrium; unused slots (fewer unstable equilibria here) start at
-            # the box centre and are ignored below
-            x0 = np.where(ok[..., None], xs + offset * dom.scale, 0.5 * (dom.lo + dom.hi))
-            starts.append(x0)
-            used.append(ok)
+        # runs: (grid index, start); nudged off each unstable equilibrium, then the user's starts
+        cell, x0 = np.nonzero(unstable)[0], eq.x.reshape(G, -1, dom.dim)[unstable] + offset * dom.scale
         if initials:
             extra = np.stack([np.broadcast_to(np.asarray(initials[n], float), np.shape(next(iter(initials.values()))))
                               for n in dom.names], -1).reshape(-1, dom.dim)
-            starts.append(np.broadcast_to(extra[None], (G,) + extra.shape))
-            used.append(np.ones((G, len(extra)), bool))
-        if not starts:
-            env = CycleEnvelope(np.zeros(self.grid_shape, bool), np.full(self.grid_shape, np.nan),
-                                {n: np.full(self.grid_shape, np.nan) for n in dom.names},
-                                {n: np.full(self.grid_shape, np.nan) for n in dom.names})
-            self._diagram = dataclasses.replace(diagram, cycles=env)
-            return env
-        x0 = np.concatenate(starts, axis=1)  # (G, K', n)
-        Kp = x0.shape[1]
-        params = self._param_rows()
-        names = list(dom.flow.param_names)
-        batch_params = {p: np.repeat(params[:, names.index(p)], Kp) for p in self.pnames}
-        dt = duration / 20000 if dt is None else dt
-        every = max(1, int(round(duration / dt)) // 4000)
-        tr = simulate(self.model, {n: x0[..., i].ravel() for i, n in enumerate(dom.names)}, duration,
-                      dt=dt, params=batch_params, record_every=every)
-        rec = np.stack([tr.states[n] for n in dom.names], axis=-1)  # (G*K', T, n)
-        transient = 0.5 * duration if transient is None else transient
-        period, _, _, _ = cycles.detect(tr.t, rec, 0, transient)
-        # extremes over the last half of the measured window: a start that reached the cycle
-        # late must not pull the envelope
-        keep = tr.t >= tr.t[0] + 0.5 * (transient + tr.t[-1] - tr.t[0])
-        found = np.isfinite(period).reshape(G, Kp) & np.concatenate(used, axis=1)
-        mx = np.where(found[..., None], rec[:, keep].max(axis=1).reshape(G, Kp, -1), -np.inf).max(axis=1)
-        mn = np.where(found[..., None], rec[:, keep].min(axis=1).reshape(G, Kp, -1), np.inf).min(axis=1)
-        any_found = found.any(axis=1)
-        per = np.where(found, period.reshape(G, Kp), np.nan)
-        per = np.where(any_found, np.nanmax(np.where(found, per, -np.inf), axis=1), np.nan)
+            cell = np.r_[cell, np.repeat(np.arange(G), len(extra))]
+            x0 = np.concatenate([x0, np.tile(extra, (G, 1))])
+        N = len(cell)
+        period = np.full(N, np.nan)
+        lo, hi = np.full((N, dom.dim), np.inf), np.full((N, dom.dim), -np.inf)
+        todo, T = np.arange(N), duration
+        rows = self._param_rows()
+        while len(todo):
+            # padded to a bucket size, so that a smaller batch mostly reuses the compiled program
+            xs, P = pad(x0[todo]), pad(rows[cell[todo]])
+            every = max(1, int(round(T / dt)) // 4000)  # ~4000 records whatever the duration
+            tr = simulate(self.model, {v: xs[:, i] for i, v in enumerate(dom.names)}, T, dt=dt,
+                          params=self.model.named_params(P), record_every=every)  # pars_update included
+            rec = np.stack([tr.states[v] for v in dom.names], axis=-1)[:len(todo)]  # (B, T, n)
+            wait = 0.5 * T if transient is None else transient
+            per, _, _, reason = cycles.detect(tr.t, rec, 0, wait)
+            found = np.isfinite(per)
+            # extremes over the last half of the measured window: a start that reached the
+            # cycle late must not pull the envelope
+            keep = tr.t >= tr.t[0] + 0.5 * (wait + tr.t[-1] - tr.t[0])
+            period[todo] = per
+            lo[todo] = np.where(found[:, None], rec[:, keep].min(axis=1), np.inf)
+            hi[todo] = np.where(found[:, None], rec[:, keep].max(axis=1), -np.inf)
+            settled = (reason == cycles.SETTLED) | np.asarray(tr.diverged)[:len(todo)]
+            todo = todo[~(found | settled)]
+            if 2 * T > max_duration * (1 + 1e-12):
+                break
+            T *= 2
+        undecided = np.zeros(G, bool)
+        undecided[cell[todo]] = True
+        found = np.isfinite(period)
+        any_found = np.zeros(G, bool)
+        np.logical_or.at(any_found, cell[found], True)
+        per, mn, mx = np.full(G, -np.inf), np.full((G, dom.dim), np.inf), np.full((G, dom.dim), -np.inf)
+        np.maximum.at(per, cell[found], period[found])
+        np.minimum.at(mn, cell[found], lo[found])
+        np.maximum.at(mx, cell[found], hi[found])
         shape = self.grid_shape
-        env = CycleEnvelope(any_found.reshape(shape), per.reshape(shape),
-                            {n: np.where(any_found, mn[:, i], np.nan).reshape(shape) for i, n in enumerate(dom.names)},
-                            {n: np.where(any_found, mx[:, i], np.nan).reshape(shape) for i, n in enumerate(dom.names)})
+        nan = lambda a: np.where(any_found, a, np.nan).reshape(shape)  # noqa: E731
+        env = CycleEnvelope(any_found.reshape(shape), nan(per), {v: nan(mn[:, i]) for i, v in enumerate(dom.names)},
+                            {v: nan(mx[:, i]) for i, v in enumerate(dom.names)}, undecided.reshape(shape))
         self._diagram = dataclasses.replace(diagram, cycles=env)
+        if undecided.any():
+            mesh = np.meshgrid(*self.grids, indexing="ij")
+            where = [", ".join(f"{p}={m.ravel()[g]:.6g}" for p, m in zip(self.pnames, mesh))
+                     for g in np.flatnonzero(undecided)]
+            shown = "; ".join(where[:8]) + (f"; ... ({len(where)} in all)" if len(where) > 8 else "")
+            wait = 0.5 * T if transient is None else transient
+            warnings.warn(f"limit_cycles: at {shown} runs started next to an unstable equilibrium (or from "
+                          f"initials) neither settled on an equilibrium nor completed enough regular periods "
+                          f"to measure in a duration of {T:g} (measured after {wait:g}): the envelope there is "
+                          f"undecided (CycleEnvelope.undecided); pass a longer duration, or max_duration "
+                          f"(e.g. {2 * T:g})", RuntimeWarning, stacklevel=2)
         return env
 
-    def plot_limit_cycle_by_sim(self, duration: float, ax=None, y=None, **kw):
+    def plot_limit_cycle_by_sim(self, duration: float = 100.0, ax=None, y=None, **kw):
         show, kw = _flags(kw)
-        options = {k: kw.pop(k) for k in ("initials", "dt", "transient") if k in kw}
+        options = {k: kw.pop(k) for k in ("initials", "dt", "transient", "offset", "max_duration") if k in kw}
         self.limit_cycles(duration, **options)
         from .plotting import plot_cycle_envelope
         plot_cycle_envelope(self._diagram, ax=ax, y=y, **kw)

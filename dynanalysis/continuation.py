@@ -446,8 +446,9 @@ def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
         ev = stability.eigenvalues(J[None])[0]
         data = {"eigenvalues": ev, "located": bool(ok[j])}
         zj = z[j] if ok[j] else 0.5 * (Z[idx[j]] + Z[idx[j] + 1])  # unlocated: reported, flagged
-        if ok[j] and kind != "H":
-            kind = "BP" if special.is_branch_point(J[None], fp[None])[0] else "LP"
+        if ok[j] and kind != "H":  # f_p at the bracketing points is the scale (1-D: f_x = f_p = 0 at a BP)
+            ref = np.max(np.linalg.norm(Dz[[idx[j], idx[j] + 1], :, n], axis=-1))
+            kind = "BP" if special.is_branch_point(J[None], fp[None], ref=ref)[0] else "LP"
         if kind == "H":
             crit = ev[np.argmin(np.abs(ev.real))]
             if ok[j] and abs(crit.imag) <= 1e-8 * max(stability.jacobian_scale(J), 1e-300):

@@ -72,6 +72,9 @@ class LimitCycle:
 
 
 # --------------------------------------------------------------------------- detection
+SETTLED = "settled on an equilibrium (no oscillation)"  # detect's reason for a decided non-cycle
+
+
 def detect(t, xs, k: int, transient: float, amp_tol: float = 1e-6, reg_tol: float = 1e-2):
     """Vectorised period detection on records ``xs`` of shape ``(B, T, n)``.
 
@@ -112,7 +115,7 @@ def detect(t, xs, k: int, transient: float, amp_tol: float = 1e-6, reg_tol: floa
     ok = finite & (count >= 3) & (a4 > amp_tol * scale) & (dev < reg_tol) & ~growing
     # the first failing test, in this order, names the reason
     tests = [(~finite, "the trajectory diverged (its state became infinite or NaN)"),
-             (a4 <= amp_tol * scale, "settled on an equilibrium (no oscillation)"),
+             (a4 <= amp_tol * scale, SETTLED),
              (count < 3, "fewer than 3 crossings of the section after the transient"),
              (dev >= reg_tol, "return times vary by more than 1 % (not periodic)"),
              (growing, "amplitude still changing after the transient (simulate longer)")]

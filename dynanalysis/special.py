@@ -11,8 +11,13 @@ test function changes sign.  The branch between them is parameterised by the cho
 (S the per-unknown scales), so :math:`s = 0` at :math:`z_a` and 1 at :math:`z_b`; each point is
 one plain Newton correction (:func:`.roots.correct`, first derivatives of f only) from the point
 interpolated between the current bracket ends, and the sign change of the test function
-:math:`g(s)` is located by regula falsi (Illinois).  Near a branch point the chord system is
-itself singular and Newton converges only linearly there, hence a generous fixed step count.
+:math:`g(s)` is located by regula falsi (Illinois).  A point counts as located only where f = 0
+and g is negligible against its values at the bracket ends: regula falsi also homes in on a jump
+of g (the chord passing from one branch to another), which is no bifurcation.  At a branch point
+the chord system is itself singular (every line through the point meets the zero set in a double
+root: Newton converges only linearly, and the LP test jumps there), so where regula falsi ends
+next to one (f_x nearly singular, :math:`f_\alpha` nearly in its range) the point is solved from
+the branch-point system instead (Govaerts 2000; MatCont's BP locator), which is regular there.
 The test functions:
 
 * LP: :math:`\tau_\alpha`, the parameter component of the branch tangent
@@ -43,11 +48,19 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from .roots import correct, lu_solve
+from .roots import correct, lu_solve, pad
 from .xla import jit
 
 KINDS = ("LP", "BP", "H")
 MAX_HOPF_DIM = 12  # the bialternate product has n(n-1)/2 rows: beyond this, no Hopf test
+# a located point has |g| below this times its larger value at the bracket ends (regula falsi
+# reaches ~1e-14 on a smooth g; a jump of g, which it also homes in on, stays at order 1)
+GTOL = 1e-8
+# a branch point has f = -beta psi with |beta| below this times the size of f nearby
+BTOL = 1e-10
+# where regula falsi ended, f_x singular and f_alpha in its range to within this (relative to their
+# sizes at the bracket ends) call for the branch-point solve
+NEAR = 1e-1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,11 +146,9 @@ def bordered_test(M, b, c):
 
 
 @partial(jit, static_argnames=("flow", "iters"))
-def locate(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
-    """Regula falsi on the test function of ``kinds`` (0 LP, 1 BP, 2 H) along the chord from
-    ``Za`` to ``Zb`` (B, n + 1: state, then parameter p_k), parameter rows ``P`` (B, m), bordering
-    vectors ``b, c`` (B, test_size(n)), ``scale`` (n + 1,).  Returns ``(z, converged, D)`` with
-    ``D = [f_x  f_alpha]`` (B, n, n + 1) at the located point."""
+def _regula_falsi(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
+    """The regula falsi of :func:`locate`: ``(z, converged, D, sizes)``, sizes (B, 3) at the
+    bracket ends: max |g|, max |f_alpha|, max |[f_x f_alpha]| scaled by ``scale``."""
     n = Za.shape[1] - 1
     K = b.shape[1]
     e_last = jnp.zeros(n + 1).at[n].set(1.0)
@@ -159,36 +170,136 @@ def locate(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
             return z, ok & jnp.isfinite(g), g, D[:n]
 
         def body(i, st):
-            a, ga, za_, Da, bb, gb, zb_, Db, ok = st
-            m = jnp.where(ga != gb, (a * gb - bb * ga) / (gb - ga), 0.5 * (a + bb))
+            # ends a, bb: (s, Illinois-weighted g, true g, z, D)
+            (a, wa, ga, za_, Da), (bb, wb, gb, zb_, Db), sizes, ok = st
+            m = jnp.where(wa != wb, (a * wb - bb * wa) / (wb - wa), 0.5 * (a + bb))
             m = jnp.clip(m, jnp.minimum(a, bb), jnp.maximum(a, bb))
             m = jnp.where(i == 0, a, jnp.where(i == 1, bb, m))
             w = jnp.where(bb != a, (m - a) / (bb - a), 0.0)
             zm, ok_m, gm, Dm = point(m, za_ + w * (zb_ - za_))
-            ok = ok & ok_m
-            # first two passes solve the bracket ends; then Illinois, halving the value kept
+            # an end where g already vanishes (e.g. a double root on the grid) is the answer:
+            # it counts as a bracket, and the ends stay where they are
+            done = (i >= 2) & (jnp.minimum(jnp.abs(ga), jnp.abs(gb)) <= GTOL * sizes[0])
+            ok = ok & (ok_m | done)
+            # first two passes solve the bracket ends; then Illinois, halving the weight kept
             left = jnp.sign(gm) == jnp.sign(ga)  # root between m and bb
             sel = lambda c, u, v: jax.tree.map(lambda x, y: jnp.where(c, x, y), u, v)  # noqa: E731
-            upd = sel(left, (m, gm, zm, Dm, bb, 0.5 * gb, zb_, Db), (a, 0.5 * ga, za_, Da, m, gm, zm, Dm))
-            first = (a, gm, zm, Dm, bb, gb, zb_, Db)
-            second = (a, ga, za_, Da, bb, gm, zm, Dm)
-            new = sel(i == 0, first, sel(i == 1, second, upd))
-            bracketed = jnp.where(i == 1, jnp.sign(gm) != jnp.sign(ga), ok)
-            return (*new, ok & bracketed)
+            mid = (m, gm, gm, zm, Dm)
+            upd = sel(left, (mid, (bb, 0.5 * wb, gb, zb_, Db)), ((a, 0.5 * wa, ga, za_, Da), mid))
+            first, second = (mid, (bb, wb, gb, zb_, Db)), ((a, wa, ga, za_, Da), mid)
+            here = jnp.stack([jnp.abs(gm), jnp.linalg.norm(Dm[:, n]), jnp.max(jnp.abs(Dm) * scale)])
+            sizes = jnp.where(i < 2, jnp.maximum(sizes, here), sizes)
+            zero = jnp.minimum(jnp.abs(ga), jnp.abs(gm)) <= GTOL * sizes[0]
+            bracketed = jnp.where(i == 1, (jnp.sign(gm) != jnp.sign(ga)) | zero, ok)
+            kept = ((a, wa, ga, za_, Da), (bb, wb, gb, zb_, Db))
+            new = sel(i == 0, first, sel(i == 1, second, sel(done, kept, upd)))
+            return (*new, sizes, ok & bracketed)
 
         one_ = jnp.ones((), za.dtype)
         D0 = jnp.zeros((n, n + 1), za.dtype)
-        init = (0.0 * one_, one_, za, D0, one_, one_, zb, D0, jnp.all(jnp.isfinite(nu)))
-        a, ga, za_, Da, bb, gb, zb_, Db, ok = jax.lax.fori_loop(0, iters, body, init)
+        init = ((0.0 * one_, one_, one_, za, D0), (one_, one_, one_, zb, D0), jnp.zeros(3, za.dtype),
+                jnp.all(jnp.isfinite(nu)))
+        (_, _, ga, za_, Da), (_, _, gb, zb_, Db), sizes, ok = jax.lax.fori_loop(0, iters, body, init)
         pick = jnp.abs(ga) <= jnp.abs(gb)
-        return jnp.where(pick, za_, zb_), ok, jnp.where(pick, Da, Db)
+        converged = ok & (jnp.abs(jnp.where(pick, ga, gb)) <= GTOL * sizes[0])
+        return jnp.where(pick, za_, zb_), converged, jnp.where(pick, Da, Db), sizes
 
     return jax.vmap(one)(Za, Zb, P, kinds, b, c)
 
 
-def is_branch_point(J: np.ndarray, fp: np.ndarray, rtol: float = 1e-3) -> np.ndarray:
-    """At a singular J: a fold has df/dp outside J's range (w . f_p != 0, w the left null
-    vector); a branch point (e.g. a pitchfork of a symmetric system) has it inside."""
-    U, _, _ = np.linalg.svd(J)
+@partial(jit, static_argnames=("flow", "iters"))
+def _branch_points(flow, Z, W, P, k, scale, fs, iters=30):
+    r"""Newton on the branch-point system (Govaerts 2000; MatCont's BP locator) from ``Z``
+    (B, n + 1), with ``W`` (B, n) close to the left null vector of :math:`f_x` there and ``fs``
+    (B,) a size of f nearby.  Unknowns :math:`(x, \alpha, \beta, \psi)`:
+
+    .. math::
+        f(x, \alpha) + \beta \psi = 0, \qquad f_x^T \psi = 0, \qquad f_\alpha \cdot \psi = 0,
+        \qquad \psi \cdot \psi = 1,
+
+    regular at a simple branch point, where :math:`\beta = 0`.  Its other solutions are points
+    where :math:`[f_x\; f_\alpha]` is rank deficient but f is not 0 (:math:`\beta \ne 0`), e.g.
+    the saddle of f between two branches that pass close without touching.  Returns
+    ``(z, converged, D)``: converged when the corrector met its residual test and
+    :math:`|\beta| \le` ``BTOL * fs``.  Second derivatives of f: a program of its own, compiled
+    only for models that have branch points.
+    """
+    n = Z.shape[1] - 1
+
+    def one(z0, w0, p, fs):
+        def f(z):
+            return flow.rhs(z[:n], p.at[k].set(z[n]))
+
+        def G(y):
+            z, beta, w = y[:n + 1], y[n + 1], y[n + 2:]
+            return jnp.concatenate([f(z) + beta * w, jax.jacfwd(f)(z).T @ w, (w @ w - 1.0)[None]])
+
+        y0 = jnp.concatenate([z0, (-(w0 @ f(z0)))[None], w0])
+        y, ok, _, _ = correct(G, y0, jnp.concatenate([scale, fs[None], jnp.ones(n, z0.dtype)]), iters=iters)
+        return y[:n + 1], ok & (jnp.abs(y[n + 1]) <= BTOL * fs), jax.jacfwd(f)(y[:n + 1])
+
+    return jax.vmap(one)(Z, W, P, fs)
+
+
+def locate(flow, Za, Zb, P, k, kinds, b, c, scale, reach=None, iters: int = 60):
+    """Locate the bifurcation of ``kinds`` (0 LP, 1 BP, 2 H) between ``Za`` and ``Zb`` (B, n + 1:
+    state, then parameter p_k), parameter rows ``P`` (B, m), bordering vectors ``b, c``
+    (B, test_size(n)), ``scale`` (n + 1,); ``reach`` (B,): how far (scaled, max norm) from where
+    regula falsi ended a branch point may be (default: twice the bracket's length).  Returns
+    NumPy ``(z, converged, D)`` with ``D = [f_x  f_alpha]`` (B, n, n + 1) at the located point.
+
+    Regula falsi on the test function along the chord (module doc).  Converged means f = 0
+    (every corrector solve met its residual test) and either
+
+    * the test function changed sign between the bracket ends and is, at the point, below
+      ``GTOL`` times its larger value at the ends.  Regula falsi also homes in on a jump of g
+      (the chord passing from one branch to another, e.g. between two roots that do not meet at
+      a fold): there f = 0 but g does not vanish, and that alone is not converged; or
+    * (LP and BP) the point is a simple branch point, solved by :func:`_branch_points` from where
+      regula falsi ended (within ``reach``) wherever that point is nearly one: f_x nearly
+      singular and f_alpha in its range (:func:`fp_in_range`).  Regula falsi alone cannot pin a
+      branch point down: there the chord system is singular (Newton converges only linearly, to
+      the square root of its tolerance) and the LP test jumps.
+    """
+    Za, Zb = np.asarray(Za, float), np.asarray(Zb, float)
+    n = Za.shape[1] - 1
+    with jax.enable_x64(True):
+        z, ok, D, sizes = (np.array(a) for a in jax.device_get(
+            _regula_falsi(flow, Za, Zb, P, k, kinds, b, c, scale, iters=iters)))
+    S = np.asarray(scale, float)
+    J = np.nan_to_num(D[:, :, :n])
+    U, sv, _ = np.linalg.svd(J * S[None, None, :n])  # scaled columns: sv in units of f
     w = U[..., :, -1]
-    return np.abs(np.sum(w * fp, axis=-1)) <= rtol * np.maximum(np.linalg.norm(fp, axis=-1), 1e-300)
+    near = (np.asarray(kinds) != KINDS.index("H")) & np.all(np.isfinite(z), 1)
+    near &= (sv[:, -1] <= NEAR * sizes[:, 2]) & fp_in_range(w, np.nan_to_num(D[:, :, n]), sizes[:, 1], NEAR)
+    if near.any():
+        idx = np.flatnonzero(near)
+        with jax.enable_x64(True):
+            zp, okp, Dp = (np.array(a)[:len(idx)] for a in jax.device_get(_branch_points(
+                flow, pad(z[idx]), pad(w[idx]), pad(np.asarray(P, float)[idx]), k, S,
+                pad(np.maximum(sizes[idx, 2], 1e-300)))))
+        reach = 2.0 * np.max(np.abs(Zb - Za) / S, axis=1) if reach is None else np.asarray(reach, float)
+        okp &= np.max(np.abs(zp - z[idx]) / S, axis=1) <= reach[idx]
+        z[idx[okp]], D[idx[okp]] = zp[okp], Dp[okp]
+        ok[idx] |= okp
+    return z, ok, D
+
+
+def fp_in_range(w, fp, ref, rtol: float = 1e-3) -> np.ndarray:
+    """``|w . f_p| <= rtol max(ref, |f_p|)``: f_p in the range of a singular f_x (w its left null
+    vector) relative to ``ref``, the size of f_p nearby (batched over leading axes)."""
+    size = np.linalg.norm(fp, axis=-1)
+    return np.abs(np.sum(w * fp, axis=-1)) <= rtol * np.maximum(np.maximum(ref, size), 1e-300)
+
+
+def is_branch_point(J: np.ndarray, fp: np.ndarray, rtol: float = 1e-3, ref=None) -> np.ndarray:
+    """At a singular J: a fold has df/dp outside J's range (w . f_p != 0, w the left null
+    vector); a branch point (e.g. a pitchfork of a symmetric system) has it inside
+    (:func:`fp_in_range`).
+
+    ``ref`` is the size of f_p nearby (default: |f_p| at the point).  In one variable w = +-1,
+    so the default compares f_p with itself and never finds a branch point: pass ``ref``, e.g.
+    |f_p| at the bracketing equilibria (at a branch point of x' = f(x, p) f_x and f_p vanish)."""
+    J, fp = np.asarray(J, float), np.asarray(fp, float)
+    U, _, _ = np.linalg.svd(J)
+    return fp_in_range(U[..., :, -1], fp, 0.0 if ref is None else np.asarray(ref, float), rtol)

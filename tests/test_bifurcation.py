@@ -42,6 +42,79 @@ def test_cusp_fold_curves():
         assert abs(s.state["x"] ** 2 - s.params["lam"] / 3) < 1e-8  # f_x = lam - 3 x^2 = 0
 
 
+sincos = da.ode(lambda x, a=1.0, b=1.0: dm.sin(a * x) + dm.cos(b * x), name="sincos")
+
+
+def _sincos_derivatives(a, b, x):
+    """f, f_x, f_a, f_b of sin(a x) + cos(b x), written here (NumPy)."""
+    return (np.sin(a * x) + np.cos(b * x), a * np.cos(a * x) - b * np.sin(b * x), x * np.cos(a * x),
+            -x * np.sin(b * x))
+
+
+def test_sincos_two_parameters_branch_points_not_folds():
+    """BrainPy's ``sincos_1d``: x' = sin(a x) + cos(b x), a and b in [0.5, 1.5], x in [-pi, pi].
+
+    The roots are exactly x = (pi/2 + 2 pi k) / (b - a) and x = (2 pi m - pi/2) / (a + b)
+    (cos(b x) = cos(a x + pi/2)).  f = f_x = 0 forces cos(a x) = 0 (else b = +-a, no double
+    root), so sin(a x) = +-1 and cos(b x) = -+1: there f_a = x cos(a x) = 0 and f_b = -x sin(b x)
+    = 0 too, the whole gradient vanishes and f ~ ((b x - phi)^2 - (a x - theta)^2) / 2: two roots
+    cross (transcritical branch points, never folds).  In this box the only such set is
+    a x = pi/2, b x = pi: the line b = 2a at x = pi / b (b = 2a gives sin(ax) + cos(2ax) =
+    -(2 sin(ax) + 1)(sin(ax) - 1): a double root where sin(ax) = 1), a = b / 2 >= 0.5 for
+    b in [1, 1.5].  The a step 0.02 against b / 2 = 0.25 + 0.005 j puts the crossing on a grid
+    value, or a quarter, half or three quarters of a step past one."""
+    d = da.Bifurcation1D(sincos, {"a": (0.5, 1.5), "b": (0.5, 1.5)}, {"x": (-np.pi, np.pi)},
+                         resolutions={"a": 0.02, "b": 0.01}).compute()
+    sp = d.special_points
+    assert sp and {s.kind for s in sp} == {"BP"}
+    a, b, x = (np.array([s.params["a"] for s in sp]), np.array([s.params["b"] for s in sp]),
+               np.array([s.state["x"] for s in sp]))
+    # located by Newton on the branch-point system, which is regular there: to rounding
+    np.testing.assert_allclose(b, 2 * a, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(x, np.pi / b, rtol=0, atol=1e-12)
+    f, fx, fa, _ = _sincos_derivatives(a, b, x)
+    assert np.max(np.abs(f)) < 1e-14 and np.max(np.abs(fx)) < 1e-12 and np.max(np.abs(fa)) < 1e-12
+    # one point per grid line of b with a = b / 2 in the box, no near-duplicates; at b = 1 the
+    # crossing is the corner (a, x) = (0.5, pi), where one of its branches leaves the box at once
+    grid_b = d.grid["b"]
+    per_line = np.array([np.sum(b == v) for v in grid_b])
+    assert np.all(per_line[grid_b > 1 + 1e-9] == 1) and np.all(per_line[grid_b < 1 - 1e-9] == 0)
+    assert per_line[np.isclose(grid_b, 1.0)].item() <= 1
+
+
+def test_sincos_every_crossing_found_is_exact_on_a_wide_box():
+    """The same model on x in [-10, 10]: the crossings lie on several lines, a x = pi/2 + 2 pi k,
+    b x = pi + 2 pi m or a x = -pi/2 + 2 pi k, b x = 2 pi m (see above).  Every reported point is
+    one of them, a branch point, located to rounding.  (A crossing within a grid step of the
+    x range, whose two branches both leave the box there, can go unseen: no grid interval
+    holds both its branches.)"""
+    d = da.Bifurcation1D(sincos, {"a": (0.5, 1.5), "b": (0.5, 1.5)}, {"x": (-10, 10)},
+                         resolutions={"a": 0.05, "b": 0.05, "x": 0.01}).compute()
+    sp = d.special_points
+    assert len(sp) > 90 and {s.kind for s in sp} == {"BP"}
+    a, b, x = (np.array([s.params["a"] for s in sp]), np.array([s.params["b"] for s in sp]),
+               np.array([s.state["x"] for s in sp]))
+    # the closed form: sin(a x) = +-1 and cos(b x) = -+1
+    assert np.max(np.abs(np.abs(np.sin(a * x)) - 1)) < 1e-14
+    assert np.max(np.abs(np.sin(a * x) + np.cos(b * x))) < 1e-14
+    f, fx, fa, fb = _sincos_derivatives(a, b, x)
+    assert max(np.max(np.abs(fx)), np.max(np.abs(fa)), np.max(np.abs(fb))) < 1e-12
+    # no point twice
+    key = np.round(np.stack([a, b, x], 1), 6)
+    assert len(np.unique(key, axis=0)) == len(sp)
+    # and every crossing at least 1 from the x range's ends is found
+    want = []
+    for bj in d.grid["b"]:
+        for k in range(-4, 5):
+            for m in range(-4, 5):
+                for theta, phi in ((np.pi / 2 + 2 * np.pi * k, np.pi + 2 * np.pi * m),
+                                   (-np.pi / 2 + 2 * np.pi * k, 2 * np.pi * m)):
+                    if phi and 0.5 <= theta * bj / phi <= 1.5 and abs(phi / bj) <= 9:
+                        want.append((theta * bj / phi, bj, phi / bj))
+    got = np.stack([a, b, x], 1)
+    assert all(np.min(np.max(np.abs(got - w), axis=1)) < 1e-12 for w in want)
+
+
 def fhn_field(V, w, I):
     return [V - V**3 / 3 - w + I, (V + 0.7 - 0.8 * w) / 12.5]
 
@@ -85,6 +158,58 @@ def test_fhn_cycle_envelope_where_scipy_finds_cycles(fhn_sweep, I):
     if ref is not None:
         assert env.period[j] == pytest.approx(ref, rel=2e-3)  # by simulation: records every 0.1
         assert env.maximum["V"][j] > 1.5 and env.minimum["V"][j] < -1.5
+
+
+FHN_HOPF = (0.331281337454746, 1.41871866254525)  # REFERENCE.md
+
+
+@pytest.fixture(scope="module")
+def fhn_brainpy():
+    """BrainPy's FitzHugh–Nagumo bifurcation example (I in [0, 2], default grid: step 0.01)."""
+    from dynanalysis.models import FitzHughNagumo
+    return da.Bifurcation2D(FitzHughNagumo(), target_vars={"V": [-3, 3], "w": [-3, 3]}, target_pars={"I": [0, 2]})
+
+
+def test_fhn_cycle_envelope_from_brainpys_default_duration(fhn_brainpy):
+    """``plot_limit_cycle_by_sim()`` with BrainPy's default duration 100: too short to decide
+    (period ~39.5 after a transient of 50), so the undecided runs are simulated again with the
+    duration doubled until decided.  Runs start only next to unstable equilibria, so cycles are
+    found exactly where the one equilibrium is unstable, between the Hopf points.  (Both Hopf
+    points are subcritical: at the outside grid values I = 0.33 and 1.42 the stable cycle
+    coexists with the stable equilibrium, SciPy from (2, 0) finds it there and not at 0.32 and
+    1.43; no start here is near it.)"""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import warnings
+    fig, ax = plt.subplots()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # decided everywhere: nothing to warn about
+        env = fhn_brainpy.plot_limit_cycle_by_sim(ax=ax).cycles
+    I = fhn_brainpy.grids[0]
+    np.testing.assert_array_equal(env.found, (I > FHN_HOPF[0]) & (I < FHN_HOPF[1]))
+    assert not env.undecided.any()
+    j = int(np.argmin(np.abs(I - 0.5)))
+    # REFERENCE at I = 0.5.  Extremes are the largest / smallest of ~4000 records per run: a run
+    # decided by duration 400 records every 0.1, and |V''| <= 0.19 at the extremes (V' = 0 there,
+    # so V'' = -w' = -(V + a - b w) / tau), so the sampled extreme is off by at most
+    # 0.19 (0.1 / 2)^2 / 2 = 2.4e-4
+    assert abs(env.maximum["V"][j] - 1.85211747322) < 2.5e-4
+    assert abs(env.minimum["V"][j] + 1.97040674814) < 2.5e-4
+    assert env.period[j] == pytest.approx(39.4744149802, rel=1e-4)  # interpolated section crossings
+    line = ax.get_lines()[0]
+    assert np.all(np.isfinite(line.get_ydata()) == env.found) and np.nanmax(line.get_ydata()) > 1.8
+    plt.close(fig)
+
+
+def test_fhn_cycle_envelope_too_short_says_so(fhn_brainpy):
+    """Without the doubling (``max_duration=duration``) duration 100 decides nothing: a warning
+    names the grid values and suggests a duration, and ``undecided`` flags them."""
+    with pytest.warns(RuntimeWarning, match=r"I=0\.34; I=0\.35;.*\(108 in all\).*undecided.*longer duration"):
+        env = fhn_brainpy.limit_cycles(100.0, max_duration=100.0)
+    I = fhn_brainpy.grids[0]
+    assert not env.found.any()
+    np.testing.assert_array_equal(env.undecided, (I > FHN_HOPF[0]) & (I < FHN_HOPF[1]))
 
 
 def _ww_symmetric_antisymmetric(mu, s_bracket):

@@ -161,3 +161,14 @@ def test_plot_calls_draw_one_portrait_on_the_current_axes():
     pp.plot_fixed_point(ax=own)                           # an explicit ax still wins
     assert len(plt.get_fignums()) == 2 and own.lines
     plt.close("all")
+
+
+def test_one_variable_transcritical_is_a_branch_point_in_continuation_and_sweep():
+    def tc(x, p=-1.0):                  # x' = p x - x^2: the branches x = 0 and x = p cross at p = 0
+        return p * x - x**2
+    b = ct.equilibria(tc, "p", start={"x": 0.0}, bounds=(-1, 1))
+    (pt,) = b.special_points
+    assert pt.kind == "BP" and abs(pt.params["p"]) < 1e-9 and abs(pt.state["x"]) < 1e-9
+    sweep = da.Bifurcation1D(tc, {"p": (-1, 1)}, {"x": (-2, 2)}, resolutions={"p": 0.1}).compute()
+    assert [s.kind for s in sweep.special_points] == ["BP"]
+    assert abs(sweep.special_points[0].params["p"]) < 1e-9
