@@ -149,13 +149,37 @@ def _spd_solve(A, b):
     return jnp.where(jnp.all(jnp.isfinite(x)), x, lu_solve(A, b))
 
 
+def _check_options(positive=(), counts=()):
+    """``positive``: (name, value) pairs that must be finite numbers > 0; ``counts``: positive integers."""
+    for name, v in positive:
+        if not (np.isscalar(v) and np.isfinite(v) and v > 0):
+            raise ValueError(f"{name} must be a positive number, got {v!r}")
+    for name, v in counts:
+        if int(v) != v or v < 1:
+            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+
+
 def _per_seed_bytes(n: int) -> float:
     return 8.0 * n * (6 * n + 64)  # Jacobian, its LU, the forward-mode tangents, line search
 
 
 def _chunk(n: int, count: int) -> int:
-    """Seeds per vmapped batch, so that one batch stays within a quarter of the memory budget."""
-    return int(max(1, min(count, budget.MEMORY_BUDGET // 4 // _per_seed_bytes(n))))
+    """Seeds per vmapped batch, so that one batch stays within a quarter of the memory budget; at
+    least two (see :func:`_batches`)."""
+    return int(max(2, min(count, budget.MEMORY_BUDGET // 4 // _per_seed_bytes(n))))
+
+
+def _batches(X):
+    """``(X, chunk)``: the rows of X padded (with copies of the first) to a whole number of
+    vmapped batches of ``_chunk`` rows.  On XLA's CPU backend a row of a batch of width >= 2 is
+    computed bit for bit the same whatever the width, but a batch of one (a remainder, or a
+    budget of one seed) runs unbatched kernels that round differently, and Newton from a seed
+    near a basin boundary can then end at another root: the points found would change with the
+    memory budget."""
+    k, n = X.shape
+    c = _chunk(n, k)
+    c = max(2, -(-k // -(-k // c)))  # as many batches as the budget needs, evenly filled
+    return np.concatenate([X, np.repeat(X[:1], -(-k // c) * c - k, axis=0)]), c
 
 
 @partial(jit, static_argnames=("field", "max_iter", "chunk"))
@@ -174,6 +198,15 @@ def _lm_batch(field, seeds, args, scale, tol, gtol, max_iter, chunk):
 def _residuals(field, X, args):
     """The residual F at every row of X."""
     return jax.vmap(lambda x: field(x, args))(X)
+
+
+@partial(jit, static_argnames=("field",))
+def _speed_gradients(field, X, args, w):
+    """J_F^T (w F) at every row of X: the gradient of sum_i w_i F_i^2 / 2 (one reverse pass each)."""
+    def one(x):
+        F, pullback = jax.vjp(lambda y: field(y, args), x)
+        return pullback(w * F)[0]
+    return jax.vmap(one)(X)
 
 
 @partial(jit, static_argnames=("field", "chunk"))
@@ -238,7 +271,8 @@ def label(n_unstable: int, n_neutral: int, n: int) -> str:
 class FixedPointSet:
     """Distinct fixed points (and slow points) of a high-dimensional system.
 
-    Arrays have one row per point, fixed points first (by speed), then slow points:
+    Arrays have one row per point, fixed points first (by seed index), then slow points (by
+    speed, then seed index):
     ``points`` (k, dim); ``speeds`` q = |F|^2 / 2 (k,); ``residuals`` max_i |F_i| / s_i (k,);
     ``fixed`` (k,) True for fixed points, False for slow points; ``seed_index`` (k,) the seed each
     came from.  ``n_seeds`` seeds were tried: ``n_failed`` reached neither, ``n_outliers``
@@ -503,6 +537,11 @@ class FixedPointFinder:
             self._check_output(X.shape[1])
         return X
 
+    def scales(self, seeds) -> np.ndarray:
+        """The per-component scales (dim,) that the solvers use for these seeds: tolerances and
+        distances are relative to them."""
+        return self._scale(self._states(seeds))
+
     def _scale(self, X) -> np.ndarray:
         """One scale per state component: a variable's typical range if the model has one, else
         the largest |value| of that variable over ``X`` (1 where that is 0)."""
@@ -518,9 +557,37 @@ class FixedPointFinder:
         return s
 
     # ----- numerics
+    def solve(self, seeds, *, tol: float = 1e-10, max_iter: int = 50, slow: bool = True,
+              gtol: float = 1e-8, slow_iter: int = 200):
+        """The solvers of :meth:`find` from every seed, without selection: ``(points, fixed,
+        stationary)``, one row per seed.  ``fixed``: Newton (or the least-squares stage) reached
+        a root; ``stationary``: the least-squares stage reached a slow point; neither: the seed
+        failed, and its row is where the solver stopped (possibly non-finite).  Arguments as in
+        :meth:`find`."""
+        X0 = self._states(seeds)
+        _check_options((("tol", tol), ("gtol", gtol)), (("max_iter", max_iter), ("slow_iter", slow_iter)))
+        scale = self._scale(X0)
+        x, fixed = self._newton(X0, scale, tol, int(max_iter))
+        stationary = np.zeros(len(X0), bool)
+        left = np.flatnonzero(~fixed)
+        if slow and len(left):
+            x[left], fixed[left], stationary[left] = self._lm(X0[left], scale, tol, gtol, int(slow_iter))
+        return x, fixed, stationary
+
+    def least_squares(self, seeds, *, tol: float = 1e-10, gtol: float = 1e-8, max_iter: int = 200, scale=None):
+        """The second stage of :meth:`solve` alone (Levenberg–Marquardt on the speed) from every
+        seed: ``(points, fixed, stationary)`` as :meth:`solve` returns them.  ``scale`` (dim,):
+        the per-component scales (default: from the seeds, as :meth:`find` sets them)."""
+        X0 = self._states(seeds)
+        _check_options((("tol", tol), ("gtol", gtol)), (("max_iter", max_iter),))
+        s = self._scale(X0) if scale is None else np.asarray(scale, float)
+        if s.shape != (X0.shape[1],) or not np.all((s > 0) & np.isfinite(s)):
+            raise ValueError(f"scale must hold {X0.shape[1]} positive numbers, got shape {s.shape}")
+        return self._lm(X0, s, tol, gtol, int(max_iter))
+
     def find(self, seeds, *, tol: float = 1e-10, max_iter: int = 50, slow: bool = True,
              gtol: float = 1e-8, slow_iter: int = 200, dedup_tol: float = 1e-6,
-             outlier: float = 10.0) -> FixedPointSet:
+             outlier: float = 10.0, speed_tol: float | None = None) -> FixedPointSet:
         """Fixed points (and slow points) from every seed.
 
         Parameters
@@ -534,25 +601,30 @@ class FixedPointFinder:
         dedup_tol : points closer than this (max-norm, scaled per variable) are one point.
         outlier : points farther than ``outlier`` times the seeds' mean distance from their
             centroid are outliers (``None``: keep all; a single seed has no spread, so no test).
+        speed_tol : a seed whose final point has speed :math:`q = \\tfrac12 \\|F\\|^2` below
+            this is kept as a slow point even where neither stage's test passed (BrainPy's
+            ``filter_loss``, with q in place of its mean square).  Where f is not smooth (a
+            ReLU network's kinks) q can have a minimum at which its gradient does not vanish:
+            Newton and the least-squares stage stall there and would report a failure.  ``None``
+            (default): no such points.  Slow points that pass the stationarity test are kept
+            whatever their speed; select on ``speeds`` to drop them.
+
+        Duplicates are represented by the one of least speed.  The order is fixed by the data,
+        not by round-off: fixed points (whose speeds are all round-off) by seed index, then slow
+        points by speed (to ~7 digits), ties by seed index.
         """
+        _check_options((("dedup_tol", dedup_tol),) + ((("speed_tol", speed_tol),) if speed_tol is not None else ()))
         X0 = self._states(seeds)
         k, n = X0.shape
-        for name, v in (("tol", tol), ("gtol", gtol), ("dedup_tol", dedup_tol)):
-            if not (np.isscalar(v) and np.isfinite(v) and v > 0):
-                raise ValueError(f"{name} must be a positive number, got {v!r}")
-        for name, v in (("max_iter", max_iter), ("slow_iter", slow_iter)):
-            if int(v) != v or v < 1:
-                raise ValueError(f"{name} must be a positive integer, got {v!r}")
         scale = self._scale(X0)
-        x, conv = self._newton(X0, scale, tol, int(max_iter))
-        fixed = conv.copy()
-        stationary = np.zeros(k, bool)
-        left = np.flatnonzero(~conv)
-        if slow and len(left):
-            xl, root, flat = self._lm(X0[left], scale, tol, gtol, int(slow_iter))
-            x[left] = xl
-            fixed[left], stationary[left] = root, flat
+        x, fixed, stationary = self.solve(X0, tol=tol, max_iter=max_iter, slow=slow, gtol=gtol,
+                                          slow_iter=slow_iter)
         found = fixed | stationary
+        if speed_tol is not None:  # slow by their speed alone
+            rest = np.flatnonzero(~found & np.all(np.isfinite(x), axis=1))
+            if len(rest):
+                q = 0.5 * np.sum(self.residual(x[rest]) ** 2, axis=1)
+                found[rest[q < speed_tol]] = True
         F = self.residual(x[found]) if np.any(found) else np.zeros((0, n))
         idx = np.flatnonzero(found)
         speeds = 0.5 * np.sum(F**2, axis=1)
@@ -564,10 +636,16 @@ class FixedPointFinder:
             spread = np.mean(np.linalg.norm((X0 - centre) / scale, axis=1))
             dist = np.linalg.norm((x[idx] - centre) / scale, axis=1)
             far = dist > float(outlier) * spread if spread > 0 else far  # one seed: no cloud
-        order = np.lexsort((speeds[~far], ~fixed[idx][~far]))  # fixed points first, then by speed
-        cand = idx[~far][order]
+        # duplicates: the one of least speed represents them (fixed points first)
+        near = idx[~far]
+        cand = near[np.lexsort((near, speeds[~far], ~fixed[near]))]
         sel = cand[distinct(x[cand], scale, dedup_tol)]
         rows = np.searchsorted(idx, sel)  # idx is sorted: the rows of speeds, residuals
+        # the order: fixed points by seed (their speeds are round-off), slow points by speed to
+        # float32 precision, then by seed: round-off never decides it
+        key = np.where(fixed[sel], 0.0, speeds[rows].astype(np.float32))
+        order = np.lexsort((sel, key, ~fixed[sel]))
+        sel, rows = sel[order], rows[order]
         return FixedPointSet(points=x[sel], speeds=speeds[rows], residuals=residuals[rows],
                              fixed=fixed[sel], seed_index=sel, n_seeds=k, n_failed=int(np.sum(~found)),
                              n_outliers=int(np.sum(far)), n_duplicates=int(len(cand) - len(sel)),
@@ -578,18 +656,20 @@ class FixedPointFinder:
 
     def _newton(self, X0, scale, tol, max_iter):
         k, n = X0.shape
-        budget.check(_per_seed_bytes(n), "the Newton seeds", "use fewer seeds")
+        budget.check(2 * _per_seed_bytes(n), "a batch of two Newton seeds", "use a smaller system")
+        X, chunk = _batches(X0)  # the caller's count (rounded to whole batches): one compile per count
         with jax.enable_x64(True):
-            seeds, s, args = self._device(X0, scale)  # the caller's count: one compile per count
-            x, ok, _ = _newton_batch(self.field, seeds, args, s, tol, max_iter, _chunk(n, len(seeds)))
+            seeds, s, args = self._device(X, scale)
+            x, ok, _ = _newton_batch(self.field, seeds, args, s, tol, max_iter, chunk)
             x, ok = jax.device_get((x, ok))
         return np.array(x[:k]), np.array(ok[:k])
 
     def _lm(self, X0, scale, tol, gtol, max_iter):
         k, n = X0.shape
+        X, chunk = _batches(_pad(X0))
         with jax.enable_x64(True):
-            seeds, s, args = self._device(_pad(X0), scale)
-            out = _lm_batch(self.field, seeds, args, s, tol, gtol, max_iter, _chunk(n, len(seeds)))
+            seeds, s, args = self._device(X, scale)
+            out = _lm_batch(self.field, seeds, args, s, tol, gtol, max_iter, chunk)
             x, root, flat = jax.device_get(out)
         return np.array(x[:k]), np.array(root[:k]), np.array(flat[:k])
 
@@ -600,6 +680,19 @@ class FixedPointFinder:
             P, args = self._device(_pad(X))
             return np.asarray(jax.device_get(_residuals(self.field, P, args)))[:len(X)]
 
+    def speed_gradients(self, points, weights=None) -> np.ndarray:
+        r"""Gradients ``(k, dim)`` of the speed :math:`q_w = \tfrac12 \sum_i w_i F_i^2` at
+        ``points``: :math:`J_F^T (w \odot F)`, with weights ``w`` (dim,) (default 1: q itself).
+        A slow point is where this vanishes with F != 0."""
+        X = self._states(points, "points")
+        k, n = X.shape
+        w = np.ones(n) if weights is None else np.asarray(weights, float)
+        if w.shape != (n,) or not np.all(np.isfinite(w)):
+            raise ValueError(f"weights must be {n} finite numbers, got shape {w.shape}")
+        with jax.enable_x64(True):
+            P, w_, args = self._device(_pad(X), w)
+            return np.asarray(jax.device_get(_speed_gradients(self.field, P, args, w_)))[:k]
+
     def jacobians(self, points) -> np.ndarray:
         """Jacobians ``(k, dim, dim)`` of f (the vector field, or the map) at ``points``."""
         X = np.asarray(points, float)
@@ -608,9 +701,10 @@ class FixedPointFinder:
         X = self._states(X, "points")
         k, n = X.shape
         budget.check(8.0 * k * n * n, "the Jacobians of the points", "ask for fewer points")
+        P, chunk = _batches(_pad(X))
         with jax.enable_x64(True):
-            P, args = self._device(_pad(X))
-            return np.asarray(jax.device_get(_jacobians(self.field, P, args, _chunk(n, len(P)))))[:k]
+            P, args = self._device(P)
+            return np.asarray(jax.device_get(_jacobians(self.field, P, args, chunk)))[:k]
 
     # ----- seeds from dynamics
     def trajectory(self, x0, steps: int, *, dt: float = 0.1) -> np.ndarray:
@@ -618,10 +712,7 @@ class FixedPointFinder:
         initial states ``(b, dim)``): RK4 with step ``dt`` (continuous) or ``steps`` iterations
         of the map (discrete; ``dt`` unused)."""
         X = self._states(x0, "x0")
-        if int(steps) != steps or steps < 1:
-            raise ValueError(f"steps must be a positive integer, got {steps!r}")
-        if not (np.isscalar(dt) and np.isfinite(dt) and dt > 0):
-            raise ValueError(f"dt must be a positive number, got {dt!r}")
+        _check_options((("dt", dt),), (("steps", steps),))
         with jax.enable_x64(True):
             X_, args = self._device(X)
             out = np.asarray(jax.device_get(_trajectory(self.field, X_, args, float(dt), int(steps))))
@@ -735,5 +826,6 @@ def sample_states(states, n: int, *, noise: float = 0.0, seed: int = 0, scale=No
 
 def _pad(X):
     """A batch of varying size (points found, seeds left to the second stage) padded to a power
-    of two: few distinct shapes, few compilations."""
-    return pad(X, minimum=1)
+    of two, at least two (never a batch of one, see :func:`_batches`): few distinct shapes, few
+    compilations."""
+    return pad(X, minimum=2)

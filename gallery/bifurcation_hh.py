@@ -5,6 +5,7 @@ and regains it near 154.5 µA/cm².  The stable spiking cycle (max / min V measu
 simulation, started near the unstable equilibrium and from rest) already exists from I ≈ 6.3:
 between there and the first Hopf point rest and repetitive spiking coexist (bistability).
 """
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -22,7 +23,9 @@ MIN_AMPLITUDE = 1.0
 
 def render(out_dir: Path) -> str:
     bif = da.Bifurcation(HodgkinHuxley(), {"I": (0, 200)}, resolutions={"I": 0.5}, method="sweep")
-    env = bif.limit_cycles(DURATION, initials=REST)
+    with warnings.catch_warnings():  # undecided values (slow convergence by the Hopf point) go in the summary
+        warnings.simplefilter("ignore", RuntimeWarning)
+        env = bif.limit_cycles(DURATION, initials=REST)
     d = bif.compute()
     hopf = d.points("H")
     I = d.grid["I"]
@@ -69,7 +72,8 @@ def render(out_dir: Path) -> str:
         for s in hopf)
         + f"; spiking cycle found for I in [{I[spiking].min():g}, {I[spiking].max():g}], rate "
           f"{f.min():.1f} to {f.max():.1f} Hz; bistable (stable rest and spiking) at I = "
-          f"{bistable.min():g} to {bistable.max():g}")
+          f"{bistable.min():g} to {bistable.max():g}; undecided by simulation at I = "
+          f"{', '.join(f'{v:g}' for v in I[env.undecided]) or 'none'}")
 
 
 if __name__ == "__main__":

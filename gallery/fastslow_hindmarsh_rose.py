@@ -7,6 +7,7 @@ that envelope while z slowly grows, falls off the end of the spiking cycles onto
 branch, and drifts back along it (z decreasing) until the lower fold, where it jumps to spiking
 again: square-wave (fold / homoclinic) bursting.
 """
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -22,7 +23,9 @@ TRANSIENT, WINDOW = 1000.0, 2000.0  # model time units
 def render(out_dir: Path) -> str:
     fs = da.FastSlow2D(HindmarshRose(), fast_vars={"x": (-3, 3), "y": (-20, 3)},
                        slow_vars={"z": (1.0, 3.2)}, resolutions={"z": 0.01})
-    env = fs.limit_cycles(200.0)
+    with warnings.catch_warnings():  # undecided values (critical slowing at the fold) go in the summary
+        warnings.simplefilter("ignore", RuntimeWarning)
+        env = fs.limit_cycles(200.0)
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.8), layout="constrained",
                                       gridspec_kw={"width_ratios": [1.15, 1]})
     tr = fs.plot_trajectory(START, TRANSIENT + WINDOW, ax=left, transient=TRANSIENT, lw=0.6)
@@ -67,7 +70,8 @@ def render(out_dir: Path) -> str:
     return ("HR fast subsystem: folds at " + ", ".join(f"z = {s.params['z']:.9f} (x = {s.state['x']:+.6f})" for s in lp)
             + "; Hopf at " + ", ".join(f"z = {s.params['z']:.6f} (frequency {s.data['frequency']:.6f})" for s in hopf)
             + f"; fast cycles found for z in [{spiking.min():.2f}, {spiking.max():.2f}] (grid 0.01); "
-              f"bursting trajectory z in [{zz.min():.4f}, {zz.max():.4f}]")
+              f"bursting trajectory z in [{zz.min():.4f}, {zz.max():.4f}]; undecided by simulation at z = "
+              f"{', '.join(f'{v:g}' for v in z[env.undecided]) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -122,6 +122,60 @@ def test_nan_in_the_model_is_a_failure_not_a_point():
     np.testing.assert_allclose(fps.points[0], [4.0], rtol=1e-12)
 
 
+def test_relu_kink_slow_point_kept_by_speed_tol():
+    """dz/dt = A z + B relu(C z) + d, in rotated coordinates u = Q^T z:
+    du0/dt = eps + relu(u0) + relu(-u0), du1/dt = -u1 + relu(u0) / 2, du2/dt = -2 u2 + relu(-u0).
+    No fixed point; q = |F|^2 / 2 has its minimum eps^2 / 2 at u = 0, on the kink u0 = 0, where its
+    gradient jumps from -eps to +eps: Newton and Levenberg-Marquardt stall next to it.  BrainPy's
+    filter_loss keeps such a point (loss eps^2 far below its tolerances); so does speed_tol."""
+    eps = 1e-6
+    Q, _ = np.linalg.qr(np.random.default_rng(2).standard_normal((3, 3)))
+    C = np.stack([Q[:, 0], -Q[:, 0]])
+    B = Q @ np.array([[1.0, 1.0], [0.5, 0.0], [0.0, 1.0]])
+    A = Q @ np.diag([0.0, -1.0, -2.0]) @ Q.T
+    d = Q @ np.array([eps, 0.0, 0.0])
+    fpf = da.FixedPointFinder(lambda z: A @ z + B @ jax.nn.relu(C @ z) + d)
+    seeds = np.random.default_rng(3).standard_normal((50, 3))
+    stalled = fpf.find(seeds)
+    assert len(stalled) == 0 and stalled.n_failed == 50      # neither test passes at the kink
+    fps = fpf.find(seeds, speed_tol=1e-10)
+    assert len(fps) == 1 and fps.n_failed == 0 and list(fps.labels) == ["slow point"]
+    q_star = eps**2 / 2
+    # q >= q* + eps |u0| + (u1^2 + ...) / 2, so q <= 1.01 q* puts u within 1e-7 of 0
+    assert q_star <= fps.speeds[0] <= 1.01 * q_star
+    assert np.max(np.abs(Q.T @ fps.points[0])) < 1e-7
+    assert len(fpf.find(seeds, speed_tol=1e-13)) == 0     # below q*: nothing qualifies
+    with pytest.raises(ValueError, match="speed_tol"):
+        fpf.find(seeds, speed_tol=-1.0)
+
+
+def test_same_points_whatever_the_memory_budget(monkeypatch):
+    """The memory budget sets the vmapped batch width; the points, their order and the seed
+    chosen for each must not depend on it.  A batch of one (a remainder: 65 = 21 * 3 + 2 and
+    9 = 3 * 3 give none, 65 = 32 * 2 + 1 one) used to round differently; and fixed points were
+    ordered by speeds that are all round-off."""
+    from dynanalysis import budget
+    n = 40
+    W = 1.5 * np.random.default_rng(3).standard_normal((n, n)) / np.sqrt(n)
+    rnn = lambda x: -x + W @ jax.numpy.tanh(x)  # noqa: E731
+    seeds = np.vstack([3 * np.random.default_rng(5).standard_normal((64, n)), np.full(n, 1e-3)])
+    ghost = lambda z: jax.numpy.stack([z[0] ** 2 + 1e-3, -z[1]])  # noqa: E731  (the second stage)
+    gseeds = np.random.default_rng(6).uniform(-1, 1, (9, 2))
+    per_seed = finder._per_seed_bytes(n)
+    runs = []
+    for b in (budget.MEMORY_BUDGET, 4 * 3 * per_seed, 4 * 2 * per_seed, 2 * per_seed):
+        monkeypatch.setattr(budget, "MEMORY_BUDGET", b)
+        runs.append((da.FixedPointFinder(rnn).find(seeds), da.FixedPointFinder(ghost).find(gseeds)))
+    assert finder._chunk(n, 65) == 2   # the last budget: batches of two
+    for other in runs[1:]:
+        for a, b in zip(runs[0], other):
+            for name in ("points", "speeds", "residuals", "fixed", "seed_index"):
+                np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    fps = runs[0][0]
+    assert len(fps) > 3 and np.all(fps.fixed) and np.all(np.diff(fps.seed_index) > 0)
+    assert np.max(np.abs(-fps.points + np.tanh(fps.points) @ W.T)) < 1e-10
+
+
 # --------------------------------------------------------------------------- discrete maps
 def test_discrete_logistic_map_fixed_points_and_multipliers():
     """x -> r x (1 - x) per component, rotated: 2^3 fixed points {0, 1 - 1/r}^3 with
@@ -309,12 +363,14 @@ def test_continuation_bad_input():
 def test_plot_modes_draws_the_point_and_signed_unit_modes(cann512):
     import matplotlib
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     from dynanalysis.plotting import plot_modes
     _, fps = cann512
-    ax, twin = plot_modes(fps, 0, modes=(0, 1))
+    ax, twin = plot_modes(fps, 0, modes=(0, 1), ax=plt.figure().gca())  # plot_* draw on the current axes
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), fps.points[0])
     for line, j in zip(twin.get_lines(), (0, 1)):
         y = line.get_ydata()
         assert np.max(y) == 1.0 and np.max(np.abs(y)) == 1.0
         w = fps.eigenvectors[0][:, j].real
         assert abs(abs(y @ w) / (np.linalg.norm(y) * np.linalg.norm(w)) - 1) < 1e-12
+    plt.close(ax.figure)
