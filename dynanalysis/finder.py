@@ -39,7 +39,7 @@ from . import budget, stability
 from .roots import _residual_test, _value_and_jac, lu_solve, pad
 from .fixedpoints import distinct
 from .steppers import rk4
-from .system import ODE, as_ode
+from .system import ODE, as_ode, require_autonomous
 from .xla import jit
 
 RTOL = stability.RTOL  # neutral eigenvalues: |Re l| (or ||l| - 1|) <= RTOL * max|J|
@@ -461,6 +461,7 @@ class FixedPointFinder:
             if model.is_hybrid:
                 raise ValueError(f"{model.name} is a hybrid (spiking) model: its reset is not part of "
                                  "the vector field, so its fixed points are not defined here")
+            require_autonomous(model, "fixed points")
             if params is not None and not isinstance(params, Mapping):
                 raise ValueError("params must be a dict {parameter: value} for a model")
             try:

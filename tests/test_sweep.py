@@ -172,3 +172,8 @@ def test_one_variable_transcritical_is_a_branch_point_in_continuation_and_sweep(
     sweep = da.Bifurcation1D(tc, {"p": (-1, 1)}, {"x": (-2, 2)}, resolutions={"p": 0.1}).compute()
     assert [s.kind for s in sweep.special_points] == ["BP"]
     assert abs(sweep.special_points[0].params["p"]) < 1e-9
+
+
+def test_fixed_point_finder_refuses_a_non_autonomous_model():
+    with pytest.raises(ValueError, match="non-autonomous"):
+        da.FixedPointFinder(da.ode(forced))
