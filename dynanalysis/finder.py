@@ -36,6 +36,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from . import budget, stability
+from .domain import check_number
 from .roots import _residual_test, _value_and_jac, lu_solve, pad
 from .fixedpoints import distinct
 from .steppers import rk4
@@ -152,11 +153,9 @@ def _spd_solve(A, b):
 def _check_options(positive=(), counts=()):
     """``positive``: (name, value) pairs that must be finite numbers > 0; ``counts``: positive integers."""
     for name, v in positive:
-        if not (np.isscalar(v) and np.isfinite(v) and v > 0):
-            raise ValueError(f"{name} must be a positive number, got {v!r}")
+        check_number(name, v)
     for name, v in counts:
-        if int(v) != v or v < 1:
-            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        check_number(name, v, integer=True)
 
 
 def _per_seed_bytes(n: int) -> float:
