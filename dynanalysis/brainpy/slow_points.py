@@ -676,9 +676,8 @@ class SlowPointFinder:
     def _plot_spectra(self, J, num_col, len_col, len_row):
         import matplotlib.pyplot as plt
         from ..plotting import plot_spectrum
-        for name, v in (("num_col", num_col),):
-            if int(v) != v or v < 1:
-                raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        if int(num_col) != num_col or num_col < 1:
+            raise ValueError(f"num_col must be a positive integer, got {num_col!r}")
         k = len(J)
         cols = min(int(num_col), max(k, 1))
         rows = int(_math.ceil(k / cols)) if k else 1
@@ -708,10 +707,9 @@ class SlowPointFinder:
         ev, R = spectrum(M, DISCRETE if sort_by == "magnitude" else CONTINUOUS, vectors=True)
         L = np.swapaxes(np.linalg.pinv(R), -1, -2) if do_compute_lefts else None
         out = []
-        for i in range(len(M)):
-            real = np.all(ev[i].imag == 0)
-            fix = (lambda a: a.real) if real else (lambda a: a)  # noqa: E731
-            out.append({"eig_values": fix(ev[i]), "R": fix(R[i]), "L": None if L is None else fix(L[i])})
+        for i, e in enumerate(ev):
+            cast = np.real if np.all(e.imag == 0) else np.asarray
+            out.append({"eig_values": cast(e), "R": cast(R[i]), "L": None if L is None else cast(L[i])})
         return out
 
     def __repr__(self):
