@@ -144,10 +144,12 @@ def levenberg_marquardt(F, x0, scale, tol, gtol, max_iter):
 
 
 def _spd_solve(A, b):
-    """Symmetric positive definite solve (Cholesky), LU if that fails numerically."""
-    c = jax.scipy.linalg.cho_factor(A)
-    x = jax.scipy.linalg.cho_solve(c, b)
-    return jnp.where(jnp.all(jnp.isfinite(x)), x, lu_solve(A, b))
+    """Symmetric positive definite solve (Cholesky).  Where it fails numerically the step is not
+    finite, the trial is rejected and the damping raised, which makes the next matrix better
+    conditioned.  (No LU fallback beside it: on XLA's CPU backend, jaxlib 0.10, the two LAPACK
+    calls of one iteration, free to run concurrently, hung the program at random on
+    512-dimensional batches: 14 of 24 runs, against none of 16 with either call alone.)"""
+    return jax.scipy.linalg.cho_solve(jax.scipy.linalg.cho_factor(A), b)
 
 
 def _check_options(positive=(), counts=()):
