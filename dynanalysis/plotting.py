@@ -48,6 +48,32 @@ def _axes(ax):
     return ax
 
 
+def named_axes(name):
+    """The current axes of the figure called ``name`` (created if needed): BrainPy draws each
+    variable's bifurcation diagram in a figure of its own, named after the variable."""
+    import matplotlib.pyplot as plt
+    return plt.figure(name).gca()
+
+
+def plot_spectra_grid(eigenvalues, kind="continuous", num_col=4, len_col=3, len_row=2):
+    """One :func:`plot_spectrum` panel per row of ``eigenvalues`` (k, n), ``num_col`` panels a row,
+    each ``len_col`` x ``len_row`` inches (BrainPy's ``compute_jacobians(plot=True)``); returns the figure."""
+    import math
+    import matplotlib.pyplot as plt
+    k = len(eigenvalues)
+    cols = min(int(num_col), max(k, 1))
+    rows = int(math.ceil(k / cols)) if k else 1
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * len_col, rows * len_row), squeeze=False)
+    for i, ax in enumerate(axes.ravel()):
+        if i >= k:
+            ax.set_visible(False)
+            continue
+        plot_spectrum(eigenvalues[i], ax=ax, kind=kind, legend=i == 0)
+        ax.set_title(f"Point {i}")
+    fig.tight_layout()
+    return fig
+
+
 def include_y(ax, *values):
     """Widen the y-limits (never narrow them) so that the finite ``values`` show: an overlay on a
     diagram whose limits were set to its equilibria (cycle envelopes, a trajectory)."""

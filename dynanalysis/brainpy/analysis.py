@@ -59,11 +59,6 @@ _CANDIDATES = ("fx-nullcline", "fy-nullcline", "nullclines", "aux_rank")
 
 
 # --------------------------------------------------------------------------- helpers
-def _plt():
-    import matplotlib.pyplot as plt
-    return plt
-
-
 def _value(v):
     """A value from a BrainPy script (number, array, bm.Variable); one element -> float."""
     v = np.asarray(getattr(v, "value", v), dtype=float)
@@ -349,7 +344,8 @@ def _print_special_points(diagram):
 
 class _BifurcationMixin(_BrainPy):
     def _figure_axes(self, name, ax):
-        return ax if ax is not None else _plt().figure(name).gca()
+        from ..plotting import named_axes
+        return ax if ax is not None else named_axes(name)
 
     def _plotted(self, ax):
         """The variables drawn: one figure each, as BrainPy does; only the first on a given ``ax``."""

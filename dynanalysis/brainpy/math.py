@@ -26,6 +26,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import math as _dm
+from ..domain import check_number
 
 pi = np.pi
 e = np.e
@@ -62,9 +63,7 @@ def set(**kwargs):  # noqa: A001 - BrainPy's name
 
 def set_dt(dt: float):
     """Kept for scripts that read it back with :func:`get_dt`; analyses choose their own steps."""
-    if not (np.isscalar(dt) and np.isfinite(dt) and dt > 0):
-        raise ValueError(f"dt must be a positive number, got {dt!r}")
-    _settings["dt"] = float(dt)
+    _settings["dt"] = check_number("dt", dt)
 
 
 def get_dt() -> float:

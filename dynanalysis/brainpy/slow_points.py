@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import math as _math
 from typing import Mapping
 
 import numpy as np
@@ -66,6 +65,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import budget
+from ..domain import check_number
 from ..finder import FixedPointFinder, spectrum
 from ..system import ODE, depends_on_time
 from ._model import DynamicalSystem, ODEIntegrator, components, integrators_of, to_ode
@@ -253,11 +253,8 @@ class SlowPointFinder:
             raise ValueError("target_vars and excluded_vars cannot be given together")
         if dt is None:
             dt = get_dt()
-        if not (np.isscalar(dt) and np.isfinite(dt) and dt > 0):
-            raise ValueError(f"dt must be a positive number, got {dt!r}")
-        if t is not None and not (np.isscalar(t) and np.isfinite(t)):
-            raise ValueError(f"t must be a number, got {t!r}")
-        self._dt, self._t = float(dt), 0.0 if t is None else float(t)
+        self._dt = check_number("dt", dt)
+        self._t = 0.0 if t is None else check_number("t", t, lower=None)
         variables = _model_variables(system)
         names_of = {id(v): p for p, v in variables.items()}
         saved = {p: v.value for p, v in variables.items()}
@@ -674,23 +671,10 @@ class SlowPointFinder:
         return J
 
     def _plot_spectra(self, J, num_col, len_col, len_row):
-        import matplotlib.pyplot as plt
-        from ..plotting import plot_spectrum
+        from ..plotting import plot_spectra_grid
         if int(num_col) != num_col or num_col < 1:
             raise ValueError(f"num_col must be a positive integer, got {num_col!r}")
-        k = len(J)
-        cols = min(int(num_col), max(k, 1))
-        rows = int(_math.ceil(k / cols)) if k else 1
-        fig, axes = plt.subplots(rows, cols, figsize=(cols * len_col, rows * len_row), squeeze=False)
-        ev = spectrum(J, self.finder.kind)[0]
-        for i, ax in enumerate(axes.ravel()):
-            if i >= k:
-                ax.set_visible(False)
-                continue
-            plot_spectrum(ev[i], ax=ax, kind=self.finder.kind, legend=i == 0)
-            ax.set_title(f"Point {i}")
-        fig.tight_layout()
-        return fig
+        return plot_spectra_grid(spectrum(J, self.finder.kind)[0], self.finder.kind, num_col, len_col, len_row)
 
     @staticmethod
     def decompose_eigenvalues(matrices, sort_by: str = "magnitude", do_compute_lefts: bool = False):
