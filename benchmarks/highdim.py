@@ -97,7 +97,7 @@ def maxrss_kib() -> int:
 def one(N: int, repeats: int, save: str | None) -> dict:
     import jax  # noqa: F401  (imported before the baseline RSS is read)
     import dynanalysis as da
-    from dynanalysis import finder
+    from dynanalysis._analysis import finder
     from dynanalysis.models import CANN1D
 
     rec = {"N": N, "seeds": SEEDS, "loadavg_start": list(os.getloadavg())}
@@ -159,7 +159,7 @@ def newton_only(N: int) -> dict:
     ``finder._newton_batch`` called as ``FixedPointFinder._newton`` calls it."""
     import jax
     import dynanalysis as da
-    from dynanalysis import finder
+    from dynanalysis._analysis import finder
     from dynanalysis.models import CANN1D
 
     fpf = da.FixedPointFinder(CANN1D(N=N, A=0.0))

@@ -2,22 +2,30 @@
 
 Importing the package never changes JAX's global configuration; analyses run in float64 inside
 a scoped ``jax.enable_x64`` context.
+
+The public face is ``__all__``: these classes and functions, and the sub-packages
+``continuation``, ``math``, ``budget`` (the memory budget), ``plotting`` (imported when a result
+is drawn), ``models`` (the zoo), ``brainpy`` (BrainPy compatibility) and ``gallery``.  Everything
+in the underscored sub-packages (``_model``, ``_numerics``, ``_simulation``, ``_equilibria``,
+``_cycles``, ``_analysis``) is internal.
 """
-from . import continuation, math
-from .system import ODE, Flow, ode, as_ode
-from .integrate import Trajectory, simulate
-from .fixedpoints import FixedPoints, fixed_points
-from .nullclines import Nullclines
-from .fields import VectorField, LineField
-from .cycles import LimitCycle, limit_cycle
-from .phaseplane import PhasePlane1D, PhasePlane2D
-from .bifurcation import Bifurcation, Bifurcation1D, Bifurcation2D, BifurcationDiagram, SpecialPoint
-from .fastslow import FastSlow1D, FastSlow2D
-from .finder import FixedPointFinder, FixedPointSet, ParameterSpectrum
+from dynanalysis import budget, continuation, math
+from dynanalysis._model.system import ODE, Flow, ode, as_ode
+from dynanalysis._simulation.integrate import Trajectory, simulate
+from dynanalysis._equilibria.fixedpoints import FixedPoints, fixed_points
+from dynanalysis._equilibria.nullclines import Nullclines
+from dynanalysis._equilibria.fields import VectorField, LineField
+from dynanalysis._cycles import LimitCycle, limit_cycle
+from dynanalysis._analysis.phaseplane import PhasePlane1D, PhasePlane2D
+from dynanalysis._analysis.bifurcation import Bifurcation, Bifurcation1D, Bifurcation2D, BifurcationDiagram, SpecialPoint
+from dynanalysis._analysis.diagram import Diagram
+from dynanalysis.continuation import Branch, Curve
+from dynanalysis._analysis.fastslow import FastSlow1D, FastSlow2D
+from dynanalysis._analysis.finder import FixedPointFinder, FixedPointSet, ParameterSpectrum
 
 __version__ = "0.1.0"
-__all__ = ["continuation", "math", "ODE", "Flow", "ode", "as_ode", "simulate", "Trajectory", "fixed_points",
+__all__ = ["budget", "continuation", "math", "plotting", "models", "brainpy", "gallery", "ODE", "Flow", "ode", "as_ode", "simulate", "Trajectory", "fixed_points",
            "FixedPoints", "Nullclines", "VectorField", "LineField", "limit_cycle", "LimitCycle",
            "PhasePlane1D", "PhasePlane2D", "Bifurcation", "Bifurcation1D", "Bifurcation2D",
-           "BifurcationDiagram", "SpecialPoint", "FastSlow1D", "FastSlow2D",
+           "BifurcationDiagram", "SpecialPoint", "Diagram", "Branch", "Curve", "FastSlow1D", "FastSlow2D",
            "FixedPointFinder", "FixedPointSet", "ParameterSpectrum"]

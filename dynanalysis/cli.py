@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 def _models(_args) -> int:
-    from .models import ZOO
+    from dynanalysis.models import ZOO
     for name, factory in ZOO.items():
         m = factory()
         var = ", ".join(f"{v}[{n}]" if n > 1 else v for v, n in m.sizes.items())
@@ -22,12 +22,12 @@ def _models(_args) -> int:
 
 
 def gallery_scripts() -> list[str]:
-    from . import gallery
+    from dynanalysis import gallery
     return sorted(m.name for m in pkgutil.iter_modules(gallery.__path__) if not m.name.startswith("_"))
 
 
 def _gallery(args) -> int:
-    from . import plotting
+    from dynanalysis import plotting
     plotting.headless()
 
     out = Path(args.output)

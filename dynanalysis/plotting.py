@@ -119,7 +119,7 @@ def plot_trajectory(traj, ax=None, variables=None, member=None, **style):
 
 
 def _marker(label_: str, size=8):
-    from .stability import kind
+    from dynanalysis._numerics.spectra import kind
     s = STYLE.get(kind(label_), STYLE["degenerate"])
     return dict(marker=s["marker"], markersize=size, markeredgecolor=s["color"], markeredgewidth=1.6,
                 markerfacecolor=s["color"] if s["fill"] else "white", linestyle="none")
@@ -496,8 +496,8 @@ def plot_spectrum(result, ax=None, index=None, kind=None, size=36, legend=True):
     unit circle for a map): filled inside the stable region, open outside, diamonds on the
     boundary (neutral, to the finder's tolerance).  ``result``: a :class:`FixedPointSet` (all
     points, or the one at ``index``) or an eigenvalue array (n,) / (k, n)."""
-    from .finder import RTOL, growth
-    from .stability import jacobian_scale
+    from dynanalysis._numerics.spectra import RTOL, growth
+    from dynanalysis._numerics.spectra import jacobian_scale
     ax = _axes(ax)
     if hasattr(result, "eigenvalues"):
         kind = result.kind
@@ -576,7 +576,7 @@ def plot_modes(result, index=0, modes=(0, 1), ax=None, positions=None, variable=
 def plot_spectrum_along(ps, ax=None, n=6, legend=True):
     """The ``n`` leading eigenvalues' distance past the stability boundary (Re λ, or |λ| − 1)
     against the parameter of a :class:`ParameterSpectrum`; crossings marked."""
-    from .finder import growth
+    from dynanalysis._numerics.spectra import growth
     ax = _axes(ax)
     ok = ps.converged
     g = -np.sort(-growth(ps.eigenvalues, ps.kind), axis=1)[:, :n]

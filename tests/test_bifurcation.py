@@ -277,7 +277,7 @@ def test_one_compile_for_the_grid_and_chunking_does_not_change_results():
 
 
 def test_sweep_runs_without_host_transfers():
-    from dynanalysis import sweep
+    from dynanalysis._equilibria import sweep
     _, p0 = cusp.flat_params()
     P = np.repeat(p0[None], 50, 0)
     P[:, 0] = np.linspace(-1, 1, 50)
@@ -338,7 +338,7 @@ def test_corrector_converges_from_close_guesses_and_reports_failure():
     """The fixed-step corrector behind every located special point: a regular root to float64
     precision, a double root (singular Jacobian: linear convergence) to its conditioning, and
     no root at all reported as not converged."""
-    from dynanalysis.roots import correct
+    from dynanalysis._numerics.newton import correct
     with jax.enable_x64(True):
         run = jax.jit(lambda x0: correct(lambda x: jax.numpy.stack([x[0] ** 3 - 2.0, x[1] - x[0]]), x0,
                                          np.ones(2), iters=12))

@@ -6,7 +6,7 @@ from scipy.optimize import brentq, fsolve
 import dynanalysis as da
 from dynanalysis import continuation as ct
 from dynanalysis import math as dm
-from dynanalysis import normalform
+from dynanalysis._numerics import normalform
 from dynanalysis.models import FitzHughNagumo, HodgkinHuxley
 
 sine = da.ode(lambda x, I=0.0: dm.sin(x) + I, name="sine")
@@ -124,7 +124,7 @@ def test_hodgkin_huxley_equilibrium_branch_hopf_points():
 
 
 def test_repeat_with_other_values_does_not_recompile():
-    from dynanalysis.continuation import _step
+    from dynanalysis.continuation._engine import _step
     ct.equilibria(FitzHughNagumo(), "I", bounds=(0.0, 1.0), start=None)
     size = _step._cache_size()
     ct.equilibria(FitzHughNagumo(a=0.75), "I", bounds=(0.2, 0.9), params={"I": 0.3}, start=None, ds=0.02)

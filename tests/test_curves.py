@@ -244,7 +244,7 @@ def test_wong_wang_fold_curve_against_scipy_and_cusp_at_the_pitchfork():
 
 
 def test_bad_input_exhausted_steps_and_no_recompilation():
-    from dynanalysis.continuation import _step
+    from dynanalysis.continuation._engine import _step
     lp = _cusp_lp()
     with pytest.raises(ValueError, match=r"both parameters 'mu' and 'lam': missing \['lam'\]"):
         ct.fold_curve(lp[0], "lam", bounds={"mu": (-1, 1)})
@@ -272,7 +272,7 @@ def test_bad_input_exhausted_steps_and_no_recompilation():
     assert _step._cache_size() == size
     assert c2.params["lam"][0] == pytest.approx(1.5, abs=1e-12)
     # Hopf curves too (the step and the batched Lyapunov coefficients)
-    from dynanalysis.curves import _lyapunov
+    from dynanalysis.continuation._curves import _lyapunov
     bounds = {"b1": (-1.0, 1.0), "b2": (-1.5, 1.5)}
     m = bogdanov_takens.with_params(b2=-1.0)
     ct.hopf_curve(da.SpecialPoint("H", {"b1": 0.0}, {"x": 0.0, "y": 0.0}, {}, m.with_params(b1=0.0)), "b2",

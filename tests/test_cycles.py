@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import dynanalysis as da
-from dynanalysis import cycles
+from dynanalysis import _cycles as cycles
 
 
 @pytest.mark.parametrize("model,initial,duration", [

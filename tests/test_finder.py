@@ -9,7 +9,7 @@ import pytest
 import jax
 
 import dynanalysis as da
-from dynanalysis import finder
+from dynanalysis._analysis import finder
 from dynanalysis.models import AdaptiveCANN1D, CANN1D
 
 

@@ -6,7 +6,7 @@ from scipy.integrate import solve_ivp
 
 import dynanalysis as da
 from dynanalysis import math as dm
-from dynanalysis import stability
+from dynanalysis._numerics import spectra as stability
 
 
 @da.ode

@@ -17,8 +17,8 @@ import jax
 import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
-from .. import steppers
-from ..system import ODE, ode
+from dynanalysis._simulation import steppers
+from dynanalysis._model.system import ODE, ode
 from .math import Variable
 
 __all__ = ["OutOfScopeError", "ODEIntegrator", "ExplicitRKIntegrator", "AdaptiveRKIntegrator",

@@ -32,9 +32,13 @@ from typing import Mapping
 
 import numpy as np
 
-from .. import bifurcation as _bifurcation, fastslow as _fastslow, phaseplane as _phaseplane
-from ..phaseplane import _initials, _show
-from ..system import ODE
+from dynanalysis._analysis import bifurcation as _bifurcation
+
+from dynanalysis._analysis import fastslow as _fastslow
+
+from dynanalysis._analysis import phaseplane as _phaseplane
+from dynanalysis._analysis.phaseplane import _initials, _show
+from dynanalysis._model.system import ODE
 from ._model import DEFAULT_METHOD, ODEIntegrator, components, to_ode
 
 __all__ = ["PhasePlane1D", "PhasePlane2D", "Bifurcation1D", "Bifurcation2D", "FastSlow1D", "FastSlow2D",
@@ -150,7 +154,7 @@ class _BrainPy:
         self.pars_update = dict(pars)
 
     def show_figure(self):
-        from ..plotting import show
+        from dynanalysis.plotting import show
         show()
 
     def _function(self, var, step: bool):
@@ -344,7 +348,7 @@ def _print_special_points(diagram):
 
 class _BifurcationMixin(_BrainPy):
     def _figure_axes(self, name, ax):
-        from ..plotting import named_axes
+        from dynanalysis.plotting import named_axes
         return ax if ax is not None else named_axes(name)
 
     def _plotted(self, ax):
@@ -394,7 +398,7 @@ class _BifurcationMixin(_BrainPy):
             print(f"No limit cycle found with duration={duration:g}: a cycle is detected from three "
                   f"periods after a transient of half the duration; pass a longer duration")
         if with_plot and len(self.pnames) == 1:
-            from ..plotting import plot_cycle_envelope
+            from dynanalysis.plotting import plot_cycle_envelope
             color = (plot_style or {}).get("color", "tab:blue")
             for var in self._plotted(ax):
                 plot_cycle_envelope(self._diagram, ax=self._figure_axes(var, ax), y=var, color=color)
@@ -441,7 +445,7 @@ class _FastSlowMixin(_BifurcationMixin):
         names = self.target_var_names + self.target_par_names
         tr = self.trajectory(_initials(tuple(names), initials), duration, dt=dt)
         if with_plot:
-            from ..plotting import plot_phase_trajectory
+            from dynanalysis.plotting import plot_phase_trajectory
             window = _window(plot_durations, duration)
             for var in self.target_var_names:
                 plot_phase_trajectory(tr, (self.target_par_names[0], var), ax=self._figure_axes(var, ax),

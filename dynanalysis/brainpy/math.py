@@ -25,8 +25,8 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from .. import math as _dm
-from ..domain import check_number
+from dynanalysis import math as _dm
+from dynanalysis._model.domain import check_number
 
 pi = np.pi
 e = np.e

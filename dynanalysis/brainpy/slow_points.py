@@ -64,10 +64,10 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from .. import budget
-from ..domain import check_number
-from ..finder import FixedPointFinder, spectrum
-from ..system import ODE, depends_on_time
+from dynanalysis import budget
+from dynanalysis._model.domain import check_number
+from dynanalysis._analysis.finder import FixedPointFinder, spectrum
+from dynanalysis._model.system import ODE, depends_on_time
 from ._model import DynamicalSystem, ODEIntegrator, components, integrators_of, to_ode
 from .math import Variable, get_dt
 
@@ -671,7 +671,7 @@ class SlowPointFinder:
         return J
 
     def _plot_spectra(self, J, num_col, len_col, len_row):
-        from ..plotting import plot_spectra_grid
+        from dynanalysis.plotting import plot_spectra_grid
         if int(num_col) != num_col or num_col < 1:
             raise ValueError(f"num_col must be a positive integer, got {num_col!r}")
         return plot_spectra_grid(spectrum(J, self.finder.kind)[0], self.finder.kind, num_col, len_col, len_row)

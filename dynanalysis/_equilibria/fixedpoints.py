@@ -15,11 +15,15 @@ from typing import Mapping
 import numpy as np
 import jax
 
-from . import budget, stability
-from .domain import Domain, domain, halton
-from .roots import classify_1d, newton_batch, pad, roots_1d
-from .system import require_autonomous
-from .xla import jit
+from dynanalysis import budget
+
+from dynanalysis._numerics import spectra as stability
+from dynanalysis._model.domain import Domain, domain, halton
+from dynanalysis._numerics.roots import classify_1d, roots_1d
+from dynanalysis._numerics.newton import newton_batch
+from dynanalysis._numerics.batch import pad
+from dynanalysis._model.system import require_autonomous
+from dynanalysis._model.xla import jit
 
 DEDUP_TOL = 1e-7   # scaled distance under which two roots are the same
 BOX_MARGIN = 1e-9  # scaled: roots exactly on the box's edge are kept
@@ -71,7 +75,7 @@ class FixedPoints:
                 "excluded": [] if self.excluded is None else np.asarray(self.excluded).tolist()}
 
     def plot(self, ax=None, x=None, y=None, **kw):
-        from .plotting import plot_fixed_points
+        from dynanalysis.plotting import plot_fixed_points
         return plot_fixed_points(self, ax=ax, x=x, y=y, **kw)
 
     def __repr__(self) -> str:

@@ -75,12 +75,16 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from . import special, stability
-from .continuation import Branch, _scales, arclength, locate_on_branch, step
-from .domain import check_range
-from .roots import lu_solve, pad
-from .special import SpecialPoint, bialternate
-from .xla import jit
+from dynanalysis._numerics import special
+
+from dynanalysis._numerics import spectra as stability
+from dynanalysis.continuation._engine import Branch, _scales, arclength, locate_on_branch, step
+from dynanalysis._model.domain import check_range
+from dynanalysis._numerics.linalg import lu_solve
+from dynanalysis._numerics.batch import pad
+from dynanalysis._numerics.special import SpecialPoint
+from dynanalysis._numerics.linalg import bialternate, bordered
+from dynanalysis._model.xla import jit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,14 +112,6 @@ class Curve(Branch):
 
 
 # --------------------------------------------------------------------------- augmented systems
-def _bordered(M, b, c):
-    """Solution ``(v, g)`` of ``[[M, b], [c^T, 0]] (v; g) = (0; 1)``."""
-    k = M.shape[0]
-    top = jnp.concatenate([M, b[:, None]], axis=1)
-    bottom = jnp.concatenate([c, jnp.zeros(1, M.dtype)])[None, :]
-    return lu_solve(jnp.concatenate([top, bottom], axis=0), jnp.zeros(k + 1, M.dtype).at[k].set(1.0))
-
-
 def _with(p, k1, k2, y):
     """Flat parameters with the two free ones (flat indices k1, k2) set from y's last entries."""
     return p.at[k1].set(y[-2]).at[k2].set(y[-1])
@@ -132,14 +128,14 @@ class FoldSystem:
     def __call__(self, y, p, k1, k2, b, c):
         x, q = y[:-2], _with(p, k1, k2, y)
         J = jax.jacfwd(lambda u: self.flow.rhs(u, q))(x)
-        return jnp.concatenate([self.flow.rhs(x, q), _bordered(J, b, c)[-1:]])
+        return jnp.concatenate([self.flow.rhs(x, q), bordered(J, b, c)[-1:]])
 
     def observe(self, y, D, p, k1, k2, b, c):
         n = y.shape[0] - 2
         x, q = y[:-2], _with(p, k1, k2, y)
         J = D[:n, :n]
-        v = _bordered(J, b, c)[:n]
-        w = _bordered(J.T, c, b)[:n]  # the transposed bordered system: w^T J = 0, b . w = 1
+        v = bordered(J, b, c)[:n]
+        w = bordered(J.T, c, b)[:n]  # the transposed bordered system: w^T J = 0, b . w = 1
         v, w = v / jnp.linalg.norm(v), w / jnp.linalg.norm(w)
         f = lambda u: self.flow.rhs(u, q)  # noqa: E731
         Bvv = jax.jvp(lambda u: jax.jvp(f, (u,), (v,))[1], (x,), (v,))[1]
@@ -156,7 +152,7 @@ class HopfSystem:
     def __call__(self, y, p, k1, k2, b, c):
         x, q = y[:-2], _with(p, k1, k2, y)
         J = jax.jacfwd(lambda u: self.flow.rhs(u, q))(x)
-        return jnp.concatenate([self.flow.rhs(x, q), _bordered(bialternate(J), b, c)[-1:]])
+        return jnp.concatenate([self.flow.rhs(x, q), bordered(bialternate(J), b, c)[-1:]])
 
     def observe(self, y, D, p, k1, k2, b, c):
         n = y.shape[0] - 2

@@ -48,8 +48,12 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from .roots import correct, lu_solve, pad
-from .xla import jit
+from dynanalysis._numerics.newton import correct
+
+from dynanalysis._numerics.linalg import bialternate, bordered, borders, lu_solve, padded  # noqa: F401
+
+from dynanalysis._numerics.batch import pad
+from dynanalysis._model.xla import jit
 
 KINDS = ("LP", "BP", "H")
 MAX_HOPF_DIM = 12  # the bialternate product has n(n-1)/2 rows: beyond this, no Hopf test
@@ -82,67 +86,25 @@ class SpecialPoint:
         return f"{self.kind}({p})"
 
 
-def _bialternate_index(n: int):
-    pairs = [(p, q) for p in range(n) for q in range(p)]
-    P, Q = (np.array([a[i] for a in pairs], dtype=int) for i in (0, 1))
-    return P[:, None], Q[:, None], P[None, :], Q[None, :]  # row (p, q), column (r, s)
-
-
-def bialternate(A):
-    """:math:`2A \\odot I` (size n(n-1)/2) of the last two axes: eigenvalues are the sums of
-    pairs of eigenvalues of A.  NumPy in, NumPy out (batched); JAX otherwise."""
-    xp = np if isinstance(A, np.ndarray) else jnp
-    n = A.shape[-1]
-    p, q, r, s = _bialternate_index(n)
-    return (xp.where(r == q, -A[..., p, s], 0.0)
-            + xp.where((r != p) & (s == q), A[..., p, r], 0.0)
-            + xp.where((r == p) & (s == q), A[..., p, p] + A[..., q, q], 0.0)
-            + xp.where((r == p) & (s != q), A[..., q, s], 0.0)
-            + xp.where(s == p, -A[..., q, r], 0.0))
-
-
 def test_size(n: int) -> int:
     """Size of the (padded) matrices whose singularity the BP and H tests detect."""
     return max(n, n * (n - 1) // 2 if n <= MAX_HOPF_DIM else 0)
 
 
-def _padded(M, K):
-    """blockdiag(M, I) of size K: same singularity and bordered test as M (borders padded by 0)."""
-    k = M.shape[-1]
-    if k == K:
-        return M
-    xp = np if isinstance(M, np.ndarray) else jnp
-    eye = xp.eye(K)[k:, k:]
-    top = xp.concatenate([M, xp.zeros(M.shape[:-1] + (K - k,))], axis=-1)
-    bottom = xp.broadcast_to(xp.concatenate([xp.zeros((K - k, k)), eye], axis=-1), M.shape[:-2] + (K - k, K))
-    return xp.concatenate([top, bottom], axis=-2)
+def bordered_test(M, b, c):
+    """g of the bordered system above (0 exactly when M is singular)."""
+    return bordered(M, b, c)[-1]
 
 
 def test_matrices(J, kinds):
     """For each bracket, the padded matrix its test function watches (host NumPy, batched)."""
     J = np.asarray(J, float)
     n, K = J.shape[-1], test_size(J.shape[-1])
-    M = _padded(J, K)
+    M = padded(J, K)
     if 1 < n <= MAX_HOPF_DIM:
-        H = _padded(bialternate(J), K)
+        H = padded(bialternate(J), K)
         M = np.where((np.asarray(kinds) == KINDS.index("H"))[:, None, None], H, M)
     return M
-
-
-def borders(M: np.ndarray):
-    """Bordering vectors b, c for a stack of matrices: the singular vectors of the smallest
-    singular value (host SVD, vectorised)."""
-    U, _, Vt = np.linalg.svd(np.asarray(M, float))
-    return U[..., :, -1], Vt[..., -1, :]
-
-
-def bordered_test(M, b, c):
-    """g of the bordered system above (0 exactly when M is singular)."""
-    k = M.shape[0]
-    top = jnp.concatenate([M, b[:, None]], axis=1)
-    bottom = jnp.concatenate([c, jnp.zeros(1, M.dtype)])[None, :]
-    rhs = jnp.zeros(k + 1, M.dtype).at[k].set(1.0)
-    return lu_solve(jnp.concatenate([top, bottom], axis=0), rhs)[k]
 
 
 @partial(jit, static_argnames=("flow", "iters"))
@@ -163,9 +125,9 @@ def _regula_falsi(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
 
             z, ok, _, D = correct(G, guess, scale, iters=40)
             J = D[:n, :n]
-            tests = [lu_solve(D, e_last)[n], bordered_test(_padded(J, K), b, c)]
+            tests = [lu_solve(D, e_last)[n], bordered_test(padded(J, K), b, c)]
             if 1 < n <= MAX_HOPF_DIM:
-                tests.append(bordered_test(_padded(bialternate(J), K), b, c))
+                tests.append(bordered_test(padded(bialternate(J), K), b, c))
             g = jnp.stack(tests)[jnp.minimum(kind, len(tests) - 1)]
             return z, ok & jnp.isfinite(g), g, D[:n]
 

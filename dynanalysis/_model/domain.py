@@ -11,7 +11,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .system import ODE, as_ode
+from dynanalysis._model.system import ODE, as_ode
 
 
 @dataclasses.dataclass(frozen=True)

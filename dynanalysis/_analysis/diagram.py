@@ -19,8 +19,8 @@ import dataclasses
 
 import numpy as np
 
-from . import continuation
-from .fixedpoints import fixed_points
+from dynanalysis import continuation
+from dynanalysis._equilibria.fixedpoints import fixed_points
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Diagram:
         return [b for b in self.branches if b.kind == kind]
 
     def plot(self, ax=None, y=None, **kw):
-        from .plotting import plot_diagram
+        from dynanalysis.plotting import plot_diagram
         return plot_diagram(self, ax=ax, y=y, **kw)
 
     def to_dict(self) -> dict:
@@ -151,7 +151,7 @@ def compute_curves(model, parameters: tuple, bounds: dict, box: dict, *, search_
     """Fold and Hopf curves of ``model`` in the plane of ``parameters = (first, second)`` within
     ``bounds = {name: (lo, hi)}``, from the fold and Hopf points of the one-parameter diagram in
     the first parameter at the model's value of the second (see module doc)."""
-    from .curves import fold_curve, hopf_curve
+    from dynanalysis.continuation._curves import fold_curve, hopf_curve
     p1, p2 = parameters
     one = compute(model, p1, bounds[p1], box, cycles=False, search_seeds=search_seeds)
     keys = [p1, p2, *model.variables]

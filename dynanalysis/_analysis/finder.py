@@ -35,15 +35,19 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from . import budget, stability
-from .domain import check_number
-from .roots import _residual_test, _value_and_jac, lu_solve, pad
-from .fixedpoints import distinct
-from .steppers import rk4
-from .system import ODE, as_ode, require_autonomous
-from .xla import jit
+from dynanalysis import budget
 
-RTOL = stability.RTOL  # neutral eigenvalues: |Re l| (or ||l| - 1|) <= RTOL * max|J|
+from dynanalysis._numerics import spectra as stability
+from dynanalysis._numerics.spectra import RTOL, count_label, counts, growth, spectrum  # noqa: F401
+from dynanalysis._model.domain import check_number
+from dynanalysis._numerics.newton import _residual_test, _value_and_jac
+from dynanalysis._numerics.linalg import lu_solve
+from dynanalysis._numerics.batch import pad
+from dynanalysis._equilibria.fixedpoints import distinct
+from dynanalysis._simulation.steppers import rk4
+from dynanalysis._model.system import ODE, as_ode, require_autonomous
+from dynanalysis._model.xla import jit
+
 KINDS = ("continuous", "discrete")
 
 
@@ -226,47 +230,6 @@ def _sweep(field, x0, P, scale, tol, max_iter):
     return lax.scan(body, x0, P)[1]
 
 
-# --------------------------------------------------------------------------- spectra and labels
-def spectrum(jacobians, kind: str = "continuous", vectors: bool = False):
-    """Eigenvalues ``(..., n)`` sorted by stability (largest real part, or modulus for a map,
-    first) and, if ``vectors``, unit eigenvectors ``(..., n, n)`` as the matching columns."""
-    J = np.asarray(jacobians, dtype=float)
-    if vectors:
-        ev, V = np.linalg.eig(J)
-    else:
-        ev, V = np.linalg.eigvals(J), None
-    key = np.abs(ev) if kind == "discrete" else ev.real
-    order = np.argsort(-key, axis=-1, kind="stable")
-    ev = np.take_along_axis(ev.astype(complex), order, axis=-1)
-    if vectors:
-        V = np.take_along_axis(V.astype(complex), order[..., None, :], axis=-1)
-    return ev, V
-
-
-def growth(eigenvalues, kind: str = "continuous") -> np.ndarray:
-    """Distance past the stability boundary: Re l (continuous) or |l| - 1 (discrete)."""
-    ev = np.asarray(eigenvalues)
-    return np.abs(ev) - 1.0 if kind == "discrete" else ev.real
-
-
-def counts(eigenvalues, scales, kind: str = "continuous", rtol: float = RTOL):
-    """``(n_unstable, n_neutral)`` per row: eigenvalues past or on the stability boundary."""
-    g = growth(eigenvalues, kind)
-    tol = rtol * np.maximum(np.asarray(scales, float), np.finfo(float).tiny)[..., None]
-    return np.sum(g > tol, -1), np.sum(np.abs(g) <= tol, -1)
-
-
-def label(n_unstable: int, n_neutral: int, n: int) -> str:
-    """``stable``, ``unstable``, ``saddle (k unstable)``, with ``, j neutral`` when the
-    boundary is touched (``marginally stable (j neutral)`` without unstable directions)."""
-    neutral = f"{n_neutral} neutral"
-    if n_unstable == 0:
-        return f"marginally stable ({neutral})" if n_neutral else "stable"
-    if n_unstable == n:
-        return "unstable"
-    return f"saddle ({n_unstable} unstable" + (f", {neutral})" if n_neutral else ")")
-
-
 # --------------------------------------------------------------------------- results
 @dataclasses.dataclass(frozen=True, eq=False)
 class FixedPointSet:
@@ -339,7 +302,7 @@ class FixedPointSet:
     @property
     def labels(self) -> np.ndarray:
         n = self.points.shape[1]
-        return np.array([label(int(u), int(z), n) if f else "slow point"
+        return np.array([count_label(int(u), int(z), n) if f else "slow point"
                          for u, z, f in zip(self.n_unstable, self.n_neutral, self.fixed)], dtype=object)
 
     @property
@@ -355,7 +318,7 @@ class FixedPointSet:
 
     def plot(self, ax=None, index=None, **kw):
         """The spectra in the complex plane (all points, or the one at ``index``)."""
-        from .plotting import plot_spectrum
+        from dynanalysis.plotting import plot_spectrum
         return plot_spectrum(self, ax=ax, index=index, **kw)
 
     def __repr__(self) -> str:
@@ -424,7 +387,7 @@ class ParameterSpectrum:
         return out
 
     def plot(self, ax=None, n=6, **kw):
-        from .plotting import plot_spectrum_along
+        from dynanalysis.plotting import plot_spectrum_along
         return plot_spectrum_along(self, ax=ax, n=n, **kw)
 
 
@@ -770,7 +733,7 @@ class FixedPointFinder:
         family of fixed points (a neutral eigenvalue, e.g. a ring network's translation mode),
         the family is pinned by a phase condition along that eigenvector, so the branch is
         well defined; ``options`` go to ``equilibria``."""
-        from .continuation import equilibria
+        from dynanalysis.continuation import equilibria
         self._parameter(parameter)
         if self.kind != "continuous":
             raise ValueError("continuation of fixed points of maps is not available; use sweep")
@@ -808,7 +771,7 @@ def sample_states(states, n: int, *, noise: float = 0.0, seed: int = 0, scale=No
     ``(T, dim)`` (an array, or a :class:`dynanalysis.Trajectory` whose variables are stacked),
     plus Gaussian noise of standard deviation ``noise * scale`` (scale: per component; default
     the largest |state|)."""
-    from .integrate import Trajectory
+    from dynanalysis._simulation.integrate import Trajectory
     if isinstance(states, Trajectory):
         states = np.concatenate([np.asarray(states[v]).reshape(len(states.t), -1) for v in states.states], axis=1)
     S = np.asarray(states, float)

@@ -30,7 +30,7 @@ from functools import partial
 import numpy as np
 import jax
 
-from .xla import jit
+from dynanalysis._model.xla import jit
 
 
 @partial(jit, static_argnames=("flow",))
@@ -70,7 +70,7 @@ def first_lyapunov(flow, x, p, J=None) -> tuple[float, float]:
     """``(l1, omega)`` at a Hopf point x of ``flow`` with flat parameters p (see module doc)."""
     x, p = np.asarray(x, float), np.asarray(p, float)
     if J is None:
-        from .stability import jacobian
+        from dynanalysis._numerics.spectra import jacobian
         J = jacobian(flow, x, p)
     A = np.asarray(J, float)
     lam, V = np.linalg.eig(A)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Mapping
 
 
-from .bifurcation import Bifurcation1D, Bifurcation2D
-from .domain import check_range
-from .integrate import simulate
-from .phaseplane import _flags, _show
-from .system import as_ode
+from dynanalysis._analysis.bifurcation import Bifurcation1D, Bifurcation2D
+from dynanalysis._model.domain import check_range
+from dynanalysis._simulation.integrate import simulate
+from dynanalysis._analysis.phaseplane import _flags, _show
+from dynanalysis._model.system import as_ode
 
 
 def _restrict(model, fast_vars, slow_vars, fixed_vars):
@@ -56,7 +56,7 @@ class _FastSlow:
         show, kw = _flags(kw)
         tr = self.trajectory(initials, duration, dt=dt)
         y = y or self.fast_vars[0]
-        from .plotting import _axes, include_y, label
+        from dynanalysis.plotting import _axes, include_y, label
         ax = _axes(ax)
         keep = tr.t >= transient
         ys = tr.states[y].reshape(-1, len(tr.t))[:, keep]

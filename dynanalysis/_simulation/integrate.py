@@ -33,10 +33,10 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from . import budget
-from .steppers import METHODS, dopri5, fixed_stepper
-from .domain import check_number
-from .system import ODE, Flow, as_ode
+from dynanalysis import budget
+from dynanalysis._simulation.steppers import METHODS, dopri5, fixed_stepper
+from dynanalysis._model.domain import check_number
+from dynanalysis._model.system import ODE, Flow, as_ode
 
 __all__ = ["simulate", "Trajectory", "SimulationWarning"]
 
@@ -95,7 +95,7 @@ class Trajectory:
         return np.vectorize(count, otypes=[float])(self.spike_times)
 
     def plot(self, ax=None, **kw):
-        from .plotting import plot_trajectory
+        from dynanalysis.plotting import plot_trajectory
         return plot_trajectory(self, ax=ax, **kw)
 
 

@@ -63,13 +63,15 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from . import budget, stability
-from .continuation import Branch, _scales, arclength, locate_on_branch, step
-from .cycles import LimitCycle
-from .domain import check_range
-from .special import SpecialPoint
-from .system import as_ode
-from .xla import jit
+from dynanalysis import budget
+
+from dynanalysis._numerics import spectra as stability
+from dynanalysis.continuation._engine import Branch, _scales, arclength, locate_on_branch, step
+from dynanalysis._cycles import LimitCycle
+from dynanalysis._model.domain import check_range
+from dynanalysis._numerics.special import SpecialPoint
+from dynanalysis._model.system import as_ode
+from dynanalysis._model.xla import jit
 
 FINE = 8  # points per mesh interval at which the orbit's min / max are taken
 MULTIPLIER_TOL = 1e-6  # |mu| beyond 1 + this counts as unstable

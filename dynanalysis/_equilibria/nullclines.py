@@ -15,11 +15,12 @@ import numpy as np
 import jax
 import contourpy
 
-from . import budget
-from .domain import Domain
-from .system import require_autonomous
-from .fields import field_on_grid
-from .roots import bucket, newton_batch
+from dynanalysis import budget
+from dynanalysis._model.domain import Domain
+from dynanalysis._model.system import require_autonomous
+from dynanalysis._equilibria.fields import field_on_grid
+from dynanalysis._numerics.batch import bucket
+from dynanalysis._numerics.newton import newton_batch
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Nullclines:
     params: dict = None
 
     def plot(self, ax=None, **kw):
-        from .plotting import plot_nullclines
+        from dynanalysis.plotting import plot_nullclines
         return plot_nullclines(self, ax=ax, **kw)
 
     def to_dict(self) -> dict:

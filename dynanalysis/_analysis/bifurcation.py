@@ -34,14 +34,24 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from . import budget, cycles, diagram, special, stability, sweep
-from .domain import check_number, check_range, domain, grid_points, halton
-from .integrate import simulate
-from .phaseplane import _BRAINPY_IGNORED, _flags, _show
-from .roots import pad
-from .special import SpecialPoint
-from .system import as_ode
-from .xla import jit
+from dynanalysis import budget
+
+from dynanalysis import _cycles as cycles
+
+from dynanalysis._analysis import diagram
+
+from dynanalysis._numerics import special
+
+from dynanalysis._numerics import spectra as stability
+
+from dynanalysis._equilibria import sweep
+from dynanalysis._model.domain import check_number, check_range, domain, grid_points, halton
+from dynanalysis._simulation.integrate import simulate
+from dynanalysis._analysis.phaseplane import _BRAINPY_IGNORED, _flags, _show
+from dynanalysis._numerics.batch import pad
+from dynanalysis._numerics.special import SpecialPoint
+from dynanalysis._model.system import as_ode
+from dynanalysis._model.xla import jit
 
 _DEFAULT_PARAM_POINTS = 201
 _DEFAULT_LINE_POINTS = 401
@@ -80,7 +90,7 @@ class BifurcationDiagram:
         return [s for s in self.special_points if s.kind == kind]
 
     def plot(self, ax=None, y=None, **kw):
-        from .plotting import plot_bifurcation
+        from dynanalysis.plotting import plot_bifurcation
         return plot_bifurcation(self, ax=ax, y=y, **kw)
 
     def to_dict(self) -> dict:
@@ -457,7 +467,7 @@ class _Bifurcation:
         show, kw = _flags(kw)
         options = {k: kw.pop(k) for k in ("initials", "dt", "transient", "offset", "max_duration") if k in kw}
         self.limit_cycles(duration, **options)
-        from .plotting import plot_cycle_envelope
+        from dynanalysis.plotting import plot_cycle_envelope
         plot_cycle_envelope(self._diagram, ax=ax, y=y, **kw)
         _show(show)
         return self._diagram

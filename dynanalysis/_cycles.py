@@ -30,12 +30,12 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .domain import check_number
-from .integrate import SimulationWarning, simulate
-from .roots import lu_solve
-from .steppers import rk4
-from .system import Flow, as_ode
-from .xla import jit
+from dynanalysis._model.domain import check_number
+from dynanalysis._simulation.integrate import SimulationWarning, simulate
+from dynanalysis._numerics.linalg import lu_solve
+from dynanalysis._simulation.steppers import rk4
+from dynanalysis._model.system import Flow, as_ode
+from dynanalysis._model.xla import jit
 
 STEPS = 4096
 
@@ -67,7 +67,7 @@ class LimitCycle:
     params: dict | None = None
 
     def plot(self, ax=None, x=None, y=None, **kw):
-        from .plotting import plot_limit_cycle
+        from dynanalysis.plotting import plot_limit_cycle
         return plot_limit_cycle(self, ax=ax, x=x, y=y, **kw)
 
 

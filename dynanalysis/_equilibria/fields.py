@@ -8,10 +8,10 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from . import budget
-from .domain import Domain
-from .system import require_autonomous
-from .xla import jit
+from dynanalysis import budget
+from dynanalysis._model.domain import Domain
+from dynanalysis._model.system import require_autonomous
+from dynanalysis._model.xla import jit
 
 
 @partial(jit, static_argnames=("flow",))
@@ -38,7 +38,7 @@ class VectorField:
         return np.hypot(self.U, self.V)
 
     def plot(self, ax=None, **kw):
-        from .plotting import plot_vector_field
+        from dynanalysis.plotting import plot_vector_field
         return plot_vector_field(self, ax=ax, **kw)
 
 
@@ -63,7 +63,7 @@ class LineField:
     params: dict = None
 
     def plot(self, ax=None, **kw):
-        from .plotting import plot_line_field
+        from dynanalysis.plotting import plot_line_field
         return plot_line_field(self, ax=ax, **kw)
 
 

@@ -344,7 +344,7 @@ class ODE:
 
     def symbolic(self):
         """The sympy view: right-hand sides, exact Jacobian and LaTeX (see :mod:`dynanalysis.symbolic`)."""
-        from .symbolic import symbolic
+        from dynanalysis._model.symbolic import symbolic
         return symbolic(self)
 
     def __repr__(self) -> str:

@@ -14,9 +14,17 @@ from typing import Mapping
 
 import numpy as np
 
-from . import budget, cycles, fields, fixedpoints, nullclines
-from .domain import domain, grid_points
-from .integrate import simulate
+from dynanalysis import budget
+
+from dynanalysis import _cycles as cycles
+
+from dynanalysis._equilibria import fields
+
+from dynanalysis._equilibria import fixedpoints
+
+from dynanalysis._equilibria import nullclines
+from dynanalysis._model.domain import domain, grid_points
+from dynanalysis._simulation.integrate import simulate
 
 _BRAINPY_IGNORED = {"tol_unique", "tol_aux", "tol_opt_screen", "select_candidates", "num_rank",
                     "tol_nullcline_points", "coords", "num_par_segments", "num_fp_segment",
@@ -56,7 +64,7 @@ def _flags(kw: dict) -> tuple[bool, dict]:
 
 def _show(show):
     if show:
-        from .plotting import show as show_figures
+        from dynanalysis.plotting import show as show_figures
         show_figures()
 
 
@@ -179,7 +187,7 @@ class PhasePlane2D(_PhasePlane):
         if axes not in ("v-v", "t-v"):
             raise ValueError(f"axes must be 'v-v' or 't-v', got {axes!r}")
         tr = self.trajectory(initials, duration, dt=dt, method=method)
-        from .plotting import plot_phase_trajectory, plot_trajectory
+        from dynanalysis.plotting import plot_phase_trajectory, plot_trajectory
         if axes == "v-v":
             plot_phase_trajectory(tr, self.domain.names, ax=ax, window=plot_durations, **kw)
         else:

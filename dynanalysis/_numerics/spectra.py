@@ -23,7 +23,7 @@ from functools import partial
 import numpy as np
 import jax
 
-from .xla import jit
+from dynanalysis._model.xla import jit
 
 RTOL = 1e-8
 
@@ -97,3 +97,44 @@ def is_stable(label_: str) -> bool:
 def kind(label_: str) -> str:
     """Style key of a label: ``saddle (2 unstable)`` -> ``saddle``."""
     return label_.split(" (")[0]
+
+
+# --------------------------------------------------------------------------- spectra of many points (high-dimensional)
+def spectrum(jacobians, kind: str = "continuous", vectors: bool = False):
+    """Eigenvalues ``(..., n)`` sorted by stability (largest real part, or modulus for a map,
+    first) and, if ``vectors``, unit eigenvectors ``(..., n, n)`` as the matching columns."""
+    J = np.asarray(jacobians, dtype=float)
+    if vectors:
+        ev, V = np.linalg.eig(J)
+    else:
+        ev, V = np.linalg.eigvals(J), None
+    key = np.abs(ev) if kind == "discrete" else ev.real
+    order = np.argsort(-key, axis=-1, kind="stable")
+    ev = np.take_along_axis(ev.astype(complex), order, axis=-1)
+    if vectors:
+        V = np.take_along_axis(V.astype(complex), order[..., None, :], axis=-1)
+    return ev, V
+
+
+def growth(eigenvalues, kind: str = "continuous") -> np.ndarray:
+    """Distance past the stability boundary: Re l (continuous) or |l| - 1 (discrete)."""
+    ev = np.asarray(eigenvalues)
+    return np.abs(ev) - 1.0 if kind == "discrete" else ev.real
+
+
+def counts(eigenvalues, scales, kind: str = "continuous", rtol: float = RTOL):
+    """``(n_unstable, n_neutral)`` per row: eigenvalues past or on the stability boundary."""
+    g = growth(eigenvalues, kind)
+    tol = rtol * np.maximum(np.asarray(scales, float), np.finfo(float).tiny)[..., None]
+    return np.sum(g > tol, -1), np.sum(np.abs(g) <= tol, -1)
+
+
+def count_label(n_unstable: int, n_neutral: int, n: int) -> str:
+    """``stable``, ``unstable``, ``saddle (k unstable)``, with ``, j neutral`` when the
+    boundary is touched (``marginally stable (j neutral)`` without unstable directions)."""
+    neutral = f"{n_neutral} neutral"
+    if n_unstable == 0:
+        return f"marginally stable ({neutral})" if n_neutral else "stable"
+    if n_unstable == n:
+        return "unstable"
+    return f"saddle ({n_unstable} unstable" + (f", {neutral})" if n_neutral else ")")

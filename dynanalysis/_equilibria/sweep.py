@@ -17,11 +17,15 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from . import budget, stability
-from .fixedpoints import BOX_MARGIN, DEDUP_TOL
-from .roots import bucket, classify_1d, newton, roots_1d
-from .system import require_autonomous
-from .xla import jit
+from dynanalysis import budget
+
+from dynanalysis._numerics import spectra as stability
+from dynanalysis._equilibria.fixedpoints import BOX_MARGIN, DEDUP_TOL
+from dynanalysis._numerics.batch import bucket
+from dynanalysis._numerics.roots import classify_1d, roots_1d
+from dynanalysis._numerics.newton import newton
+from dynanalysis._model.system import require_autonomous
+from dynanalysis._model.xla import jit
 
 CHUNK_BUDGET_FRACTION = 1 / 16  # of budget.MEMORY_BUDGET, for one chunk's working arrays
 # Newton from every seed runs in lockstep (vmap), so one straggler sets the cost of all: a seed

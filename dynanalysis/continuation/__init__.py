@@ -1,0 +1,12 @@
+"""Numerical continuation: equilibria in one parameter, fold and Hopf curves in two, periodic
+orbits by collocation, all on one pseudo-arclength engine (:mod:`._engine`).
+
+Layer: above the numerics, simulation, equilibria and cycles; below the analysers.
+"""
+from dynanalysis.continuation._engine import Branch
+from dynanalysis.continuation._equilibria import equilibria
+from dynanalysis.continuation._curves import Curve, fold_curve, hopf_curve
+from dynanalysis.continuation._periodic import periodic_orbits
+from dynanalysis._numerics.special import SpecialPoint
+
+__all__ = ["equilibria", "fold_curve", "hopf_curve", "periodic_orbits", "Branch", "Curve", "SpecialPoint"]

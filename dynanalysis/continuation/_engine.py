@@ -1,0 +1,196 @@
+r"""The continuation engine: pseudo-arclength steps of any *problem* and the locator on a branch.
+
+A problem is a hashable callable ``system(y, *args) -> residual`` (m equations in m + 1 unknowns)
+with ``system.observe(y, D, *args) -> observed`` (what the branch records at each point, from the
+Jacobian D of the residual) and, optionally, its own jitted ``corrector`` of :func:`_step`'s
+signature where its structure allows a faster solve (collocation).  Unknowns are scaled by S.
+From a point :math:`u_k = z_k / S` with unit tangent :math:`\tau_k`:
+
+* predictor :math:`u^0 = u_k + h\,\tau_k`;
+* corrector: Newton with capped steps (:func:`.._numerics.newton.correct`) on the bordered system
+  :math:`F(S u) = 0,\ \tau_k \cdot (u - u^0) = 0`;
+* new tangent from :math:`\begin{pmatrix} F_z S \\ \tau_k^T \end{pmatrix} \tau = e_{m+1}`,
+  normalised, so its orientation follows the branch through folds;
+* step control: a failed corrector, or a tangent turning by more than ``max_angle``, halves h
+  (a guard against jumping to another branch); a success grows it by 1.3 up to ``ds_max``.
+
+Each step is one jitted call (compiled once per problem and size; parameters and starts are data).
+"""
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+from typing import Mapping
+
+import numpy as np
+import jax
+import jax.numpy as jnp
+
+from dynanalysis._numerics.newton import correct
+
+from dynanalysis._numerics.linalg import lu_solve
+from dynanalysis._model.xla import jit
+
+@dataclasses.dataclass(frozen=True)
+class Branch:
+    """A continued solution branch.
+
+    ``kind`` ("equilibrium"), ``parameter`` (the free parameter), ``params[name]`` (arrays along
+    the branch: the free parameter; both on two-parameter curves), ``states[name]``, ``stable``
+    and ``n_unstable`` per point, ``eigenvalues`` (points, n), ``special_points`` (located LP, BP,
+    H with their data), ``status`` (why the branch ended: "bounds", "max_steps", or the failure).
+    """
+
+    kind: str
+    parameter: str
+    params: dict
+    states: dict
+    stable: np.ndarray
+    n_unstable: np.ndarray
+    eigenvalues: np.ndarray
+    special_points: list
+    status: str
+    model: object = None
+    orbits: dict | None = None
+
+    def __len__(self) -> int:
+        return len(self.stable)
+
+    def points(self, kind: str) -> list:
+        return [s for s in self.special_points if s.kind == kind]
+
+    def plot(self, ax=None, y=None, **kw):
+        """Against the parameter (``y`` a variable); fold and Hopf curves in the parameter plane."""
+        from dynanalysis import plotting
+        if self.kind in ("fold", "hopf"):
+            return plotting.plot_curve(self, ax=ax, **kw)
+        return plotting.plot_branch(self, ax=ax, y=y, **kw)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "parameter": self.parameter, "status": self.status,
+                "params": {k: v.tolist() for k, v in self.params.items()},
+                "states": {k: v.tolist() for k, v in self.states.items()},
+                "stable": self.stable.tolist(),
+                "special_points": [{"kind": s.kind, "params": s.params, "state": s.state,
+                                    "data": {k: v for k, v in s.data.items() if np.ndim(v) == 0 and not np.iscomplexobj(v)}}
+                                   for s in self.special_points]}
+
+
+
+@partial(jit, static_argnames=("system", "max_iter"))
+def _step(system, z, tau, h, args, S, tol, max_iter=12):
+    """One predictor-corrector step of ``system`` (m residuals in m + 1 unknowns, scales S) from
+    z along the unit tangent tau (scaled).  Returns ``(z_new, tau_new, converged, observed)``."""
+    m = z.shape[0] - 1
+    z0 = z + h * tau * S
+
+    def G(y):
+        return jnp.concatenate([system(y, *args), (tau @ ((y - z0) / S))[None]])
+
+    y, ok, _, D = correct(G, z0, S, iters=max_iter, ftol=tol)
+    t = lu_solve(D * S[None, :], jnp.zeros(m + 1, z.dtype).at[m].set(1.0))
+    t = t / jnp.linalg.norm(t)
+    return y, t, ok & jnp.all(jnp.isfinite(t)), system.observe(y, D, *args)
+
+
+def step(system, z, tau, h, args, S, tol):
+    """Host view of one step (float64, NumPy out): :func:`_step`, or the system's own jitted
+    ``corrector`` of the same signature where its structure allows a faster solve."""
+    fn = getattr(system, "corrector", None) or _step
+    with jax.enable_x64(True):
+        return jax.device_get(fn(system, z, tau, np.float64(h), args, S, tol))
+
+
+def arclength(system, args, z, tau, S, bounds: Mapping, *, ds, ds_min, ds_max, max_steps, max_angle, tol,
+              observed=None, where=lambda z: f"the last free component {z[-1]:.10g}", prepare=None, stop=None):
+    """Pseudo-arclength continuation of ``system`` from the solution z with unit tangent tau
+    (scaled), until a component leaves ``bounds = {index: (lo, hi)}`` (the last point is then
+    placed on the bound), ``max_steps`` steps, or a corrector failure below ``ds_min``
+    (``where(z)`` describes the last point in that message).
+
+    Hooks: ``prepare(z, tau, observed) -> (z, tau, args)`` turns an accepted point into the start
+    of the next step (e.g. a new collocation mesh and phase reference; called on the start too);
+    ``stop(z, observed) -> str | None`` ends the branch with that status.
+
+    Returns ``(Z, T, O, status)``: points, tangents, the observed quantities of every point
+    (``observed`` is the start's), and why the branch ended.  Points are as computed (before
+    ``prepare``)."""
+    Z, T, O = [z], [tau], [observed]
+    h = ds
+    cos_max = np.cos(np.radians(max_angle))
+    cur = prepare(z, tau, observed) if prepare else (z, tau, args)
+    for _ in range(max_steps):
+        zc, tc, ac = cur
+        while True:
+            y, t, ok, o = step(system, zc, tc, h, ac, S, tol)
+            t = t if t @ tc >= 0 else -t
+            if ok and t @ tc >= cos_max:
+                break
+            h /= 2
+            if h < ds_min:
+                return _stack(Z, T, O, f"no convergence at {where(Z[-1])}: the corrector failed down to the "
+                                       f"smallest step ds_min = {ds_min}")
+        out = [(i, hi if y[i] > hi else lo) for i, (lo, hi) in bounds.items() if not lo <= y[i] <= hi]
+        if out:  # land exactly on the bound: hold that component there
+            i, bound = out[0]
+            e = np.zeros(len(S))
+            e[i] = 1.0
+            y, _, ok, o = step(system, zc, e, (bound - zc[i]) / S[i], ac, S, tol)
+            if ok:
+                Z.append(y), T.append(t), O.append(o)
+            return _stack(Z, T, O, "bounds")
+        Z.append(y), T.append(t), O.append(o)
+        reason = stop(y, o) if stop else None
+        if reason:
+            return _stack(Z, T, O, reason)
+        cur = prepare(y, t, o) if prepare else (y, t, ac)
+        h = min(1.3 * h, ds_max)
+    return _stack(Z, T, O, "max_steps")
+
+
+def _stack(Z, T, O, status):
+    return np.array(Z), np.array(T), jax.tree.map(lambda *a: np.stack(a), *O), status
+
+
+def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1e-12, h_b=None):
+    """The zero of the host test function ``test(z, observed)`` between two consecutive branch
+    points za, zb (of opposite test signs): Illinois regula falsi on the arclength h of the
+    predictor from za along ta (h_b: that of zb, by default its projection), each trial point
+    corrected on the branch.  Returns ``(z, observed, converged)``."""
+    h_b = float(ta @ ((zb - za) / S)) if h_b is None else float(h_b)
+
+    def at(h):
+        y, _, ok, o = step(system, za, ta, h, args, S, tol)
+        return y, o, ok, float(test(y, o)) if ok else np.nan
+
+    y, o, ok_a, ga = at(0.0)
+    y, o, ok_b, gb = at(h_b)
+    if not (ok_a and ok_b and np.sign(ga) * np.sign(gb) < 0):
+        return y, o, False
+    a, b, side, prev = 0.0, h_b, 0, None
+    for _ in range(iters):
+        h = (a * gb - b * ga) / (gb - ga)
+        y, o, ok, g = at(h)
+        if not ok:
+            return y, o, False
+        if g == 0 or (prev is not None and abs(h - prev) <= htol * max(1.0, abs(h_b))):
+            return y, o, True
+        prev = h
+        if np.sign(g) == np.sign(gb):  # the zero lies in [a, h]
+            b, gb = h, g
+            ga = ga / 2 if side == -1 else ga  # the same end kept twice: Illinois halving
+            side = -1
+        else:
+            a, ga = h, g
+            gb = gb / 2 if side == +1 else gb
+            side = +1
+    return y, o, False
+
+
+def _scales(model, x0):
+    """One scale per state component: its variable's typical range, else max(1, |start|) over
+    the variable's components."""
+    parts = model.named_state(x0)
+    return np.concatenate([np.full(model.sizes[v], abs(model.ranges[v][1] - model.ranges[v][0])
+                                   if v in model.ranges else max(1.0, float(np.max(np.abs(parts[v])))))
+                           for v in model.variables])
