@@ -243,8 +243,7 @@ def test_wong_wang_fold_curve_against_scipy_and_cusp_at_the_pitchfork():
     assert c.params["c"][idx].min() < -10 and c.params["c"][idx].max() > 0  # both sides of the cusp
 
 
-def test_bad_input_exhausted_steps_and_no_recompilation():
-    from dynanalysis.continuation._engine import _step
+def test_bad_input_exhausted_steps_and_no_recompilation(compilations):
     lp = _cusp_lp()
     with pytest.raises(ValueError, match=r"both parameters 'mu' and 'lam': missing \['lam'\]"):
         ct.fold_curve(lp[0], "lam", bounds={"mu": (-1, 1)})
@@ -266,21 +265,20 @@ def test_bad_input_exhausted_steps_and_no_recompilation():
     c = ct.fold_curve(lp[0], "lam", bounds=CUSP_BOUNDS, max_steps=3)
     assert c.status == "max_steps" and len(c) == 4 and 1.0 < c.params["lam"][-1] < 2.0  # direction +1
     # parameters, starts, bounds and steps are data: a repeat with other values compiles nothing
-    size = _step._cache_size()
-    lp2 = _cusp_lp(lam=1.5)
-    c2 = ct.fold_curve(lp2[1], "lam", bounds={"mu": (-1.2, 1.2), "lam": (-1.0, 2.5)}, ds=0.02, max_steps=5)
-    assert _step._cache_size() == size
+    with compilations() as new:
+        lp2 = _cusp_lp(lam=1.5)
+        c2 = ct.fold_curve(lp2[1], "lam", bounds={"mu": (-1.2, 1.2), "lam": (-1.0, 2.5)}, ds=0.02, max_steps=5)
+    assert new.count == 0
     assert c2.params["lam"][0] == pytest.approx(1.5, abs=1e-12)
     # Hopf curves too (the step and the batched Lyapunov coefficients)
-    from dynanalysis.continuation._curves import _lyapunov
     bounds = {"b1": (-1.0, 1.0), "b2": (-1.5, 1.5)}
     m = bogdanov_takens.with_params(b2=-1.0)
     ct.hopf_curve(da.SpecialPoint("H", {"b1": 0.0}, {"x": 0.0, "y": 0.0}, {}, m.with_params(b1=0.0)), "b2",
                   bounds=bounds, max_steps=5)
-    sizes = _step._cache_size(), _lyapunov._cache_size()
-    m2 = bogdanov_takens.with_params(b2=-0.5, s=1.0)
-    c3 = ct.hopf_curve(da.SpecialPoint("H", {"b1": 0.0}, {"x": 0.0, "y": 0.0}, {}, m2.with_params(b1=0.0)), "b2",
-                       bounds={"b1": (-2.0, 2.0), "b2": (-1.0, 1.0)}, ds=0.02, direction=-1, max_steps=7)
-    assert (_step._cache_size(), _lyapunov._cache_size()) == sizes
+    with compilations() as new:
+        m2 = bogdanov_takens.with_params(b2=-0.5, s=1.0)
+        c3 = ct.hopf_curve(da.SpecialPoint("H", {"b1": 0.0}, {"x": 0.0, "y": 0.0}, {}, m2.with_params(b1=0.0)), "b2",
+                           bounds={"b1": (-2.0, 2.0), "b2": (-1.0, 1.0)}, ds=0.02, direction=-1, max_steps=7)
+    assert new.count == 0
     assert len(c3) == 8 and np.all(np.diff(c3.params["b2"]) < 0)
     assert np.max(np.abs(27 * c2.params["mu"] ** 2 - 4 * c2.params["lam"] ** 3)) < 1e-9

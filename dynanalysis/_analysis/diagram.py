@@ -20,6 +20,7 @@ import dataclasses
 import numpy as np
 
 from dynanalysis import continuation
+from dynanalysis._numerics.status import Status
 from dynanalysis._equilibria.fixedpoints import fixed_points
 
 
@@ -77,7 +78,7 @@ def _join(back, ahead):
         states={k: cat(back.states[k], v) for k, v in ahead.states.items()},
         stable=cat(back.stable, ahead.stable), n_unstable=cat(back.n_unstable, ahead.n_unstable),
         eigenvalues=cat(back.eigenvalues, ahead.eigenvalues), special_points=back.special_points[::-1] + ahead.special_points,
-        status=f"{back.status} (start side) / {ahead.status}")
+        status=ahead.status, message=f"{back.message} (start side) / {ahead.message}")
 
 
 def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, seeds: int = 5,
@@ -110,7 +111,7 @@ def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, se
                 continue  # a cycle branch already ended here
             c = continuation.periodic_orbits(h, bounds=bounds, **co)
             branches.append(c)
-            if "Hopf point" in c.status:
+            if c.status is Status.SPECIAL_POINT:  # it ended at another Hopf point
                 ends.append(c.params[parameter][-1])
     return Diagram(parameter, (lo, hi), branches, _distinct(branches, S), model)
 

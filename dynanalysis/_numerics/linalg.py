@@ -3,7 +3,6 @@ bordered solve, the bialternate product, singular-vector borders."""
 from __future__ import annotations
 
 import numpy as np
-import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 

@@ -29,63 +29,96 @@ from functools import partial
 
 import numpy as np
 import jax
+import jax.numpy as jnp
 
 from dynanalysis._model.xla import jit
+from dynanalysis._numerics.batch import pad
+from dynanalysis._numerics.linalg import lu_solve
+
+
+def hopf_vectors(J):
+    r"""The critical pair of Jacobians J (N, n, n) at Hopf points: ``(omega, q, p)`` with
+    :math:`\omega > 0` the imaginary part of the eigenvalue of least |real part| among those with
+    positive imaginary part, :math:`Jq = i\omega q`, |q| = 1, and the adjoint
+    :math:`J^T p = -i\omega p` normalised by :math:`\bar p^T q = 1` (NumPy, batched)."""
+    J = np.asarray(J, float)
+    lam, V = np.linalg.eig(J)
+    i = np.argmin(np.where(lam.imag > 0, np.abs(lam.real), np.inf), axis=-1)
+    omega = np.take_along_axis(lam, i[:, None], -1)[:, 0].imag
+    q = np.take_along_axis(V, i[:, None, None], -1)[..., 0]
+    q = q / np.linalg.norm(q, axis=-1, keepdims=True)
+    mu, Wt = np.linalg.eig(np.swapaxes(J, -1, -2))
+    j = np.argmin(np.abs(mu + 1j * omega[:, None]), axis=-1)
+    pt = np.take_along_axis(Wt, j[:, None, None], -1)[..., 0]
+    return omega, q, pt / np.conj(np.sum(np.conj(pt) * q, axis=-1, keepdims=True))
 
 
 @partial(jit, static_argnames=("flow",))
-def _forms(flow, x, p, U2, U3):
-    """B on pairs ``U2`` (k, 2, n) and C on triples ``U3`` (l, 3, n) of real directions at x."""
-    f = lambda y: flow.rhs(y, p)  # noqa: E731
+def _lyapunov(flow, X, P, Q, Pv, W):
+    r"""First Lyapunov coefficients at many Hopf points (rows of X, P) with critical eigenvector
+    ``Q`` (:math:`Aq = i\omega q`, |q| = 1), adjoint ``Pv`` (:math:`A^Tp = -i\omega p`,
+    :math:`\bar p^T q = 1`), both as (real, imaginary) stacks of shape (N, 2, n), and ``W`` (ω):
+    Kuznetsov's formula of :mod:`.normalform`, complex forms by multilinearity over real and
+    imaginary parts."""
 
-    def d2(y, u, v):
-        return jax.jvp(lambda z: jax.jvp(f, (z,), (v,))[1], (y,), (u,))[1]
+    def one(x, p, q, pv, omega):
+        n = x.shape[0]
+        f = lambda u: flow.rhs(u, p)  # noqa: E731
+        A = jax.jacfwd(f)(x)
 
-    def d3(u, v, w):
-        return jax.jvp(lambda z: d2(z, u, v), (x,), (w,))[1]
+        def B(u, v):  # real directions
+            return jax.jvp(lambda z: jax.jvp(f, (z,), (v,))[1], (x,), (u,))[1]
 
-    return jax.vmap(lambda U: d2(x, U[0], U[1]))(U2), jax.vmap(lambda U: d3(U[0], U[1], U[2]))(U3)
+        def C(u, v, w):
+            return jax.jvp(lambda z: jax.jvp(lambda y: jax.jvp(f, (y,), (w,))[1], (z,), (v,))[1], (x,), (u,))[1]
+
+        def cB(u, v):  # complex (re, im) pairs
+            return B(u[0], v[0]) - B(u[1], v[1]), B(u[0], v[1]) + B(u[1], v[0])
+
+        def re_dot(a, z):  # Re <a, z> = Re(conj(a) . z)
+            return a[0] @ z[0] + a[1] @ z[1]
+
+        qb = (q[0], -q[1])
+        # C(q, q, q̄) expanded over the real (0) and imaginary (1) parts of each argument
+        cr, ci = jnp.zeros(n), jnp.zeros(n)
+        for bits in np.ndindex(2, 2, 2):
+            unit = 1j ** (bits[0] + bits[1]) * (-1j) ** bits[2]
+            val = C(q[bits[0]], q[bits[1]], q[bits[2]])
+            cr, ci = cr + unit.real * val, ci + unit.imag * val
+        h11 = lu_solve(A, cB(q, qb)[0])  # B(q, q̄) is real
+        g = cB(q, q)
+        I = jnp.eye(n)
+        M = jnp.block([[-A, -2 * omega * I], [2 * omega * I, -A]])  # (2iω - A) in real form
+        h = jnp.linalg.solve(M, jnp.concatenate(g))
+        h20 = (h[:n], h[n:])
+        b1 = (B(q[0], h11), B(q[1], h11))
+        val = re_dot(pv, (cr, ci)) - 2 * re_dot(pv, b1) + re_dot(pv, cB(qb, h20))
+        return val / (2 * omega)
+
+    return jax.vmap(one)(X, P, Q, Pv, W)
 
 
-def complex_forms(flow, x, p, pairs, triples):
-    """Complex B(u, v) for ``pairs`` and C(u, v, w) for ``triples``, by multilinearity over real
-    and imaginary parts; every real evaluation goes to the device in one call."""
-    n = len(x)
-    U2, w2, U3, w3 = [], [], [], []
-    for vs, U, w in [(v, U2, w2) for v in pairs] + [(v, U3, w3) for v in triples]:
-        for bits in np.ndindex(*[2] * len(vs)):  # real (0) or imaginary (1) part of each argument
-            U.append([v.imag if bit else v.real for v, bit in zip(vs, bits)])
-            w.append(1j ** sum(bits))
-    # padded to fixed sizes (2 pairs, 1 triple): one compiled program for every call
-    U2 = np.concatenate([np.array(U2, float).reshape(-1, 2, n), np.zeros((8, 2, n))])[:max(8, len(U2))]
-    U3 = np.concatenate([np.array(U3, float).reshape(-1, 3, n), np.zeros((8, 3, n))])[:max(8, len(U3))]
+def lyapunov_coefficients(flow, X, P, J):
+    """``(l1, omega)`` at the Hopf points X (N, n) with flat parameters P (N, m) and Jacobians
+    J (N, n, n): eigenvectors on the host (batched), the forms in one compiled call (padded to a
+    bucket size so curves of any length share it)."""
+    N, n = X.shape
+    if N == 0:
+        return np.zeros(0), np.zeros(0)
+    omega, q, pv = hopf_vectors(J)
+    good = np.isfinite(omega) & (omega > 0)
+    cplx = lambda z: np.stack([z.real, z.imag], axis=1)  # noqa: E731
+    W = np.where(good, omega, 1.0)
     with jax.enable_x64(True):
-        r2, r3 = (np.asarray(a) for a in jax.device_get(_forms(flow, x, p, U2, U3)))
-    B = [np.tensordot(np.array(w2[4 * i:4 * i + 4]), r2[4 * i:4 * i + 4], 1) for i in range(len(pairs))]
-    C = [np.tensordot(np.array(w3[8 * i:8 * i + 8]), r3[8 * i:8 * i + 8], 1) for i in range(len(triples))]
-    return B, C
+        l1 = np.asarray(jax.device_get(_lyapunov(flow, pad(X), pad(P), pad(cplx(q)), pad(cplx(pv)), pad(W))))[:N]
+    return np.where(good, l1, np.nan), np.where(good, omega, np.nan)
 
 
 def first_lyapunov(flow, x, p, J=None) -> tuple[float, float]:
-    """``(l1, omega)`` at a Hopf point x of ``flow`` with flat parameters p (see module doc)."""
+    """``(l1, omega)`` at one Hopf point x of ``flow`` with flat parameters p (see module doc)."""
     x, p = np.asarray(x, float), np.asarray(p, float)
     if J is None:
         from dynanalysis._numerics.spectra import jacobian
         J = jacobian(flow, x, p)
-    A = np.asarray(J, float)
-    lam, V = np.linalg.eig(A)
-    i = np.argmin(np.abs(lam.real) + np.where(lam.imag > 0, 0.0, np.inf))
-    omega = float(lam[i].imag)
-    if not np.isfinite(omega) or omega <= 0:
-        return float("nan"), float("nan")
-    q = V[:, i] / np.linalg.norm(V[:, i])
-    mu, W = np.linalg.eig(A.T)
-    pt = W[:, np.argmin(np.abs(mu + 1j * omega))]
-    pv = pt / np.conj(np.vdot(pt, q))  # <p, q> = conj(p) . q = 1
-    n = len(x)
-    (b_qqbar, b_qq), (c_qqqbar,) = complex_forms(flow, x, p, [(q, q.conj()), (q, q)], [(q, q, q.conj())])
-    h11 = np.linalg.solve(A, b_qqbar)
-    h20 = np.linalg.solve(2j * omega * np.eye(n) - A, b_qq)
-    (b1, b2), _ = complex_forms(flow, x, p, [(q, h11), (q.conj(), h20)], [])
-    val = np.vdot(pv, c_qqqbar) - 2 * np.vdot(pv, b1) + np.vdot(pv, b2)
-    return float(val.real / (2 * omega)), omega
+    l1, omega = lyapunov_coefficients(flow, x[None], p[None], np.asarray(J, float)[None])
+    return float(l1[0]), float(omega[0])

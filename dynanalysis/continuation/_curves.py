@@ -68,7 +68,6 @@ inside a scoped ``jax.enable_x64``; one compiled step serves every curve of a mo
 from __future__ import annotations
 
 import dataclasses
-from functools import partial
 from typing import Mapping
 
 import numpy as np
@@ -78,13 +77,11 @@ import jax.numpy as jnp
 from dynanalysis._numerics import special
 
 from dynanalysis._numerics import spectra as stability
-from dynanalysis.continuation._engine import Branch, _scales, arclength, locate_on_branch, step
+from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
 from dynanalysis._model.domain import check_range
-from dynanalysis._numerics.linalg import lu_solve
-from dynanalysis._numerics.batch import pad
+from dynanalysis._numerics.normalform import lyapunov_coefficients
 from dynanalysis._numerics.special import SpecialPoint
-from dynanalysis._numerics.linalg import bialternate, bordered
-from dynanalysis._model.xla import jit
+from dynanalysis._numerics.linalg import bialternate, bordered, borders
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,77 +156,6 @@ class HopfSystem:
         return {"J": D[:n, :n]}
 
 
-# --------------------------------------------------------------------------- first Lyapunov coefficient, batched
-@partial(jit, static_argnames=("flow",))
-def _lyapunov(flow, X, P, Q, Pv, W):
-    r"""First Lyapunov coefficients at many Hopf points (rows of X, P) with critical eigenvector
-    ``Q`` (:math:`Aq = i\omega q`, |q| = 1), adjoint ``Pv`` (:math:`A^Tp = -i\omega p`,
-    :math:`\bar p^T q = 1`), both as (real, imaginary) stacks of shape (N, 2, n), and ``W`` (ω):
-    Kuznetsov's formula of :mod:`.normalform`, complex forms by multilinearity over real and
-    imaginary parts."""
-
-    def one(x, p, q, pv, omega):
-        n = x.shape[0]
-        f = lambda u: flow.rhs(u, p)  # noqa: E731
-        A = jax.jacfwd(f)(x)
-
-        def B(u, v):  # real directions
-            return jax.jvp(lambda z: jax.jvp(f, (z,), (v,))[1], (x,), (u,))[1]
-
-        def C(u, v, w):
-            return jax.jvp(lambda z: jax.jvp(lambda y: jax.jvp(f, (y,), (w,))[1], (z,), (v,))[1], (x,), (u,))[1]
-
-        def cB(u, v):  # complex (re, im) pairs
-            return B(u[0], v[0]) - B(u[1], v[1]), B(u[0], v[1]) + B(u[1], v[0])
-
-        def re_dot(a, z):  # Re <a, z> = Re(conj(a) . z)
-            return a[0] @ z[0] + a[1] @ z[1]
-
-        qb = (q[0], -q[1])
-        # C(q, q, q̄) expanded over the real (0) and imaginary (1) parts of each argument
-        cr, ci = jnp.zeros(n), jnp.zeros(n)
-        for bits in np.ndindex(2, 2, 2):
-            unit = 1j ** (bits[0] + bits[1]) * (-1j) ** bits[2]
-            val = C(q[bits[0]], q[bits[1]], q[bits[2]])
-            cr, ci = cr + unit.real * val, ci + unit.imag * val
-        h11 = lu_solve(A, cB(q, qb)[0])  # B(q, q̄) is real
-        g = cB(q, q)
-        I = jnp.eye(n)
-        M = jnp.block([[-A, -2 * omega * I], [2 * omega * I, -A]])  # (2iω - A) in real form
-        h = jnp.linalg.solve(M, jnp.concatenate(g))
-        h20 = (h[:n], h[n:])
-        b1 = (B(q[0], h11), B(q[1], h11))
-        val = re_dot(pv, (cr, ci)) - 2 * re_dot(pv, b1) + re_dot(pv, cB(qb, h20))
-        return val / (2 * omega)
-
-    return jax.vmap(one)(X, P, Q, Pv, W)
-
-
-def lyapunov_coefficients(flow, X, P, J):
-    """``(l1, omega)`` at the Hopf points X (N, n) with flat parameters P (N, m) and Jacobians
-    J (N, n, n): eigenvectors on the host (batched), the forms in one compiled call (padded to a
-    bucket size so curves of any length share it)."""
-    N, n = X.shape
-    if N == 0:
-        return np.zeros(0), np.zeros(0)
-    lam, V = np.linalg.eig(J)
-    pair_re = np.where(lam.imag > 0, np.abs(lam.real), np.inf)
-    i = np.argmin(pair_re, axis=-1)
-    omega = np.take_along_axis(lam, i[:, None], -1)[:, 0].imag
-    q = np.take_along_axis(V, i[:, None, None], -1)[..., 0]
-    q = q / np.linalg.norm(q, axis=-1, keepdims=True)
-    mu, Wt = np.linalg.eig(np.swapaxes(J, -1, -2))
-    j = np.argmin(np.abs(mu + 1j * omega[:, None]), axis=-1)
-    pt = np.take_along_axis(Wt, j[:, None, None], -1)[..., 0]
-    pv = pt / np.conj(np.sum(np.conj(pt) * q, axis=-1, keepdims=True))
-    good = np.isfinite(omega) & (omega > 0)
-    cplx = lambda z: np.stack([z.real, z.imag], axis=1)  # noqa: E731
-    W = np.where(good, omega, 1.0)
-    with jax.enable_x64(True):
-        l1 = np.asarray(jax.device_get(_lyapunov(flow, pad(X), pad(P), pad(cplx(q)), pad(cplx(pv)), pad(W))))[:N]
-    return np.where(good, l1, np.nan), np.where(good, omega, np.nan)
-
-
 # --------------------------------------------------------------------------- eigenvalue bookkeeping (host, batched)
 def _critical_hopf(ev):
     """Critical pair of each row of eigenvalues (N, n): the two whose sum is nearest zero.
@@ -269,7 +195,7 @@ def _sign_changes(g, valid=None):
 
 
 # --------------------------------------------------------------------------- input
-def _setup(point, second_parameter, bounds, kind, options):
+def _setup(point, second_parameter, bounds, kind):
     """Validate and unpack a special point: ``(model, names, p1, p2, k1, k2, x0, a0, S, bnds)``."""
     what = {"LP": "fold_curve", "H": "hopf_curve"}[kind]
     if not isinstance(point, SpecialPoint):
@@ -307,14 +233,6 @@ def _setup(point, second_parameter, bounds, kind, options):
     if kind == "H" and model.dim > special.MAX_HOPF_DIM:
         raise ValueError(f"hopf_curve: the bialternate test is limited to {special.MAX_HOPF_DIM} variables; "
                          f"{model.name} has {model.dim}")
-    ds, ds_min, ds_max = options["ds"], options["ds_min"], options["ds_max"]
-    if not 0 < ds_min <= ds <= ds_max:
-        raise ValueError(f"need 0 < ds_min <= ds <= ds_max, got {ds_min}, {ds}, {ds_max}")
-    if options["direction"] not in (1, -1):
-        raise ValueError(f"direction must be +1 or -1, got {options['direction']!r}")
-    m = options["max_steps"]
-    if int(m) != m or m < 1:
-        raise ValueError(f"max_steps must be a positive integer, got {m!r}")
     names = model.variables
     missing_v = [v for v in names if v not in point.state]
     if missing_v:
@@ -341,46 +259,34 @@ def _continue(system, setup, kind, options, matrix, what):
     model, names, p1, p2, k1, k2, x0, a0, p, S, bnds = setup
     n = len(x0)
     J0 = stability.jacobian(model.flow, x0, p)  # compiled once per model (no op-by-op dispatch)
-    b, c = special.borders(np.asarray(matrix({"J": J0}))[None])
+    b, c = borders(np.asarray(matrix({"J": J0}))[None])
     args = (p, np.int32(k1), np.int32(k2), b[0], c[0])
     # the start: a corrector step with the second parameter held (tangent e_{a2}, zero step)
     e = np.zeros(n + 2)
     e[-1] = 1.0
     z0 = np.r_[x0, a0]
-    z, tau, ok, o = step(system, z0, e, 0.0, args, S, options["tol"])
+    z, tau, ok, o = step(system, z0, e, 0.0, args, S, options.tol)
     moved = np.max(np.abs(z - z0)[:-1] / S[:-1])
     if not ok or moved > 1e-3:
         raise ValueError(f"{what}: the start is not a {'fold' if kind == 'LP' else 'Hopf'} point of {model.name} at "
                          f"{p1} = {a0[0]:.10g}, {p2} = {a0[1]:.10g}: Newton on the augmented system "
                          f"{'did not converge' if not ok else f'moved {moved:.3g} (scaled)'}")
-    tau = tau * (1 if tau[-1] * options["direction"] > 0 else -1)
+    tau = tau * (1 if tau[-1] * options.direction > 0 else -1)
     history = []
 
     def prepare(z, t, o):
         prev = history[-1] if history else args
-        b, c = (a[0] for a in special.borders(np.asarray(matrix(o))[None]))
+        b, c = (a[0] for a in borders(np.asarray(matrix(o))[None]))
         # singular vectors of a (nearly) singular matrix have arbitrary, independent signs:
         # orient each like its predecessor, so v, w and the tests built on them are continuous
         b, c = (b if b @ prev[3] >= 0 else -b), (c if c @ prev[4] >= 0 else -c)
         history.append(prev[:3] + (b, c))
         return z, t, history[-1]
 
-    Z, T, O, status = arclength(system, args, z, tau, S, {n: bnds[p1], n + 1: bnds[p2]},
-                                ds=options["ds"], ds_min=options["ds_min"], ds_max=options["ds_max"],
-                                max_steps=options["max_steps"], max_angle=options["max_angle"], tol=options["tol"],
-                                observed=o, where=lambda z: f"{p1} = {z[-2]:.10g}, {p2} = {z[-1]:.10g}",
-                                prepare=prepare)
-    return Z, T, O, status, history
-
-
-_OPTIONS = dict(ds=0.01, ds_min=1e-7, ds_max=0.05, max_steps=2000, direction=+1, max_angle=30.0, tol=1e-10)
-
-
-def _options(kw):
-    unknown = [k for k in kw if k not in _OPTIONS]
-    if unknown:
-        raise ValueError(f"unknown option(s) {unknown}; options are {list(_OPTIONS)}")
-    return {**_OPTIONS, **kw}
+    Z, T, O, status, message = arclength(system, args, z, tau, S, {n: bnds[p1], n + 1: bnds[p2]}, options,
+                                         observed=o, where=lambda z: f"{p1} = {z[-2]:.10g}, {p2} = {z[-1]:.10g}",
+                                         prepare=prepare)
+    return Z, T, O, (status, message), history
 
 
 def _point(model, names, p1, p2, kind, z, o, located, data=None):
@@ -435,12 +341,12 @@ def fold_curve(lp, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, 
     Returns a :class:`Curve` of kind "fold"; ``status`` says why it ended ("bounds",
     "max_steps", or the failure).
     """
-    opts = _options(dict(ds=ds, ds_min=ds_min, ds_max=ds_max, max_steps=max_steps, direction=direction,
-                         max_angle=max_angle, tol=tol))
-    setup = _setup(lp, second_parameter, bounds, "LP", opts)
+    opts = Options(ds=ds, ds_min=ds_min, ds_max=ds_max, max_steps=max_steps, direction=direction,
+                   max_angle=max_angle, tol=tol)
+    setup = _setup(lp, second_parameter, bounds, "LP")
     model, names, p1, p2, k1, k2, _, _, p, S, _ = setup
     system = FoldSystem(model.flow)
-    Z, T, O, status, history = _continue(system, setup, "LP", opts, lambda o: o["J"], "fold_curve")
+    Z, T, O, ended, history = _continue(system, setup, "LP", opts, lambda o: o["J"], "fold_curve")
     n = len(names)
     ev = stability.eigenvalues(O["J"])
     tol_ev = stability.RTOL * stability.jacobian_scale(O["J"])
@@ -457,7 +363,7 @@ def fold_curve(lp, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, 
         brackets += [("ZH", i, zh) for i in _sign_changes(g)]
     points = _locate_all(system, brackets, Z, T, S, history, tol, model, names, p1, p2)
     return Curve("fold", p2, {p1: Z[:, n], p2: Z[:, n + 1]}, {v: Z[:, j] for j, v in enumerate(names)},
-                 n_unstable == 0, n_unstable, ev, points, status, model,
+                 n_unstable == 0, n_unstable, ev, points, ended[0], model, message=ended[1],
                  tests={"bt": np.asarray(O["bt"]), "cp": np.asarray(O["cp"])})
 
 
@@ -477,12 +383,12 @@ def hopf_curve(h, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, d
     ``tests`` along the curve: ``kappa``, ``frequency`` and ``lyapunov`` (first Lyapunov
     coefficient, |q| = 1 normalisation as in :mod:`.normalform`).
     """
-    opts = _options(dict(ds=ds, ds_min=ds_min, ds_max=ds_max, max_steps=max_steps, direction=direction,
-                         max_angle=max_angle, tol=tol))
-    setup = _setup(h, second_parameter, bounds, "H", opts)
+    opts = Options(ds=ds, ds_min=ds_min, ds_max=ds_max, max_steps=max_steps, direction=direction,
+                   max_angle=max_angle, tol=tol)
+    setup = _setup(h, second_parameter, bounds, "H")
     model, names, p1, p2, k1, k2, _, _, p, S, _ = setup
     system = HopfSystem(model.flow)
-    Z, T, O, status, history = _continue(system, setup, "H", opts, lambda o: bialternate(np.asarray(o["J"])),
+    Z, T, O, ended, history = _continue(system, setup, "H", opts, lambda o: bialternate(np.asarray(o["J"])),
                                          "hopf_curve")
     n = len(names)
     flow = model.flow
@@ -525,5 +431,5 @@ def hopf_curve(h, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, d
 
     points = _locate_all(system, brackets, Z, T, S, history, tol, model, names, p1, p2, extra)
     return Curve("hopf", p2, {p1: Z[:, n], p2: Z[:, n + 1]}, {v: Z[:, j] for j, v in enumerate(names)},
-                 n_unstable == 0, n_unstable, ev, points, status, model,
+                 n_unstable == 0, n_unstable, ev, points, ended[0], model, message=ended[1],
                  tests={"kappa": kappa, "frequency": freq, "lyapunov": l1})

@@ -28,8 +28,55 @@ import jax.numpy as jnp
 
 from dynanalysis._numerics.newton import correct
 
-from dynanalysis._numerics.linalg import lu_solve
+from dynanalysis._model.domain import check_number
 from dynanalysis._model.xla import jit
+from dynanalysis._numerics.linalg import lu_solve
+from dynanalysis._numerics.status import Status
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """Step control of a branch, the one validated set for every problem.
+
+    ``ds, ds_min, ds_max``: arclength steps in scaled units (each unknown divided by its scale);
+    ``max_steps``; ``direction`` +1 or -1 (the problem says along which component); ``max_angle``:
+    the largest turn of the tangent in one step (degrees) before the step is halved; ``tol``: the
+    corrector's tolerance (a residual tolerance relative to the scaled Jacobian; collocation: a
+    scaled step tolerance).  Problems have their own defaults (:meth:`with_defaults`)."""
+
+    ds: float = 0.01
+    ds_min: float = 1e-7
+    ds_max: float = 0.05
+    max_steps: int = 2000
+    direction: int = +1
+    max_angle: float = 30.0
+    tol: float = 1e-10
+
+    def __post_init__(self):
+        for name in ("ds", "ds_min", "ds_max", "tol"):
+            object.__setattr__(self, name, check_number(name, getattr(self, name)))
+        if not 0 < self.ds_min <= self.ds <= self.ds_max:
+            raise ValueError(f"need 0 < ds_min <= ds <= ds_max, got {self.ds_min}, {self.ds}, {self.ds_max}")
+        if isinstance(self.max_steps, bool) or not isinstance(self.max_steps, (int, np.integer, float)) \
+                or int(self.max_steps) != self.max_steps or self.max_steps < 1:
+            raise ValueError(f"max_steps must be a positive integer, got {self.max_steps!r}")
+        object.__setattr__(self, "max_steps", int(self.max_steps))
+        if self.direction not in (1, -1):
+            raise ValueError(f"direction must be +1 or -1, got {self.direction!r}")
+        angle = check_number("max_angle", self.max_angle)
+        if not angle < 180:
+            raise ValueError(f"max_angle must be in (0, 180) degrees, got {angle}")
+        object.__setattr__(self, "max_angle", angle)
+
+    @classmethod
+    def with_defaults(cls, defaults: Mapping, given: Mapping) -> "Options":
+        """Options from a problem's ``defaults`` overridden by the user's ``given`` (unknown names
+        are an error)."""
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = [k for k in given if k not in names]
+        if unknown:
+            raise ValueError(f"unknown option(s) {unknown}; options are {names}")
+        return cls(**{**defaults, **given})
 
 @dataclasses.dataclass(frozen=True)
 class Branch:
@@ -38,7 +85,8 @@ class Branch:
     ``kind`` ("equilibrium"), ``parameter`` (the free parameter), ``params[name]`` (arrays along
     the branch: the free parameter; both on two-parameter curves), ``states[name]``, ``stable``
     and ``n_unstable`` per point, ``eigenvalues`` (points, n), ``special_points`` (located LP, BP,
-    H with their data), ``status`` (why the branch ended: "bounds", "max_steps", or the failure).
+    H with their data), ``status`` (why the branch ended, a :class:`~.._numerics.status.Status`:
+    ``"bounds"``, ``"max_steps"``, a failure, ...) and ``message`` (the same in words).
     """
 
     kind: str
@@ -49,9 +97,10 @@ class Branch:
     n_unstable: np.ndarray
     eigenvalues: np.ndarray
     special_points: list
-    status: str
+    status: Status
     model: object = None
     orbits: dict | None = None
+    message: str = ""
 
     def __len__(self) -> int:
         return len(self.stable)
@@ -67,7 +116,7 @@ class Branch:
         return plotting.plot_branch(self, ax=ax, y=y, **kw)
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "parameter": self.parameter, "status": self.status,
+        return {"kind": self.kind, "parameter": self.parameter, "status": self.status, "message": self.message,
                 "params": {k: v.tolist() for k, v in self.params.items()},
                 "states": {k: v.tolist() for k, v in self.states.items()},
                 "stable": self.stable.tolist(),
@@ -101,55 +150,56 @@ def step(system, z, tau, h, args, S, tol):
         return jax.device_get(fn(system, z, tau, np.float64(h), args, S, tol))
 
 
-def arclength(system, args, z, tau, S, bounds: Mapping, *, ds, ds_min, ds_max, max_steps, max_angle, tol,
-              observed=None, where=lambda z: f"the last free component {z[-1]:.10g}", prepare=None, stop=None):
+def arclength(system, args, z, tau, S, bounds: Mapping, options: Options, *, observed=None,
+              where=lambda z: f"the last free component {z[-1]:.10g}", prepare=None, stop=None):
     """Pseudo-arclength continuation of ``system`` from the solution z with unit tangent tau
     (scaled), until a component leaves ``bounds = {index: (lo, hi)}`` (the last point is then
-    placed on the bound), ``max_steps`` steps, or a corrector failure below ``ds_min``
-    (``where(z)`` describes the last point in that message).
+    placed on the bound), ``options.max_steps`` steps, or a corrector failure below ``ds_min``
+    (``where(z)`` describes the last point in the message).
 
     Hooks: ``prepare(z, tau, observed) -> (z, tau, args)`` turns an accepted point into the start
     of the next step (e.g. a new collocation mesh and phase reference; called on the start too);
-    ``stop(z, observed) -> str | None`` ends the branch with that status.
+    ``stop(z, observed) -> (Status, message) | None`` ends the branch there.
 
-    Returns ``(Z, T, O, status)``: points, tangents, the observed quantities of every point
-    (``observed`` is the start's), and why the branch ended.  Points are as computed (before
+    Returns ``(Z, T, O, status, message)``: points, tangents, the observed quantities of every
+    point (``observed`` is the start's), and why the branch ended.  Points are as computed (before
     ``prepare``)."""
     Z, T, O = [z], [tau], [observed]
-    h = ds
-    cos_max = np.cos(np.radians(max_angle))
+    h = options.ds
+    cos_max = np.cos(np.radians(options.max_angle))
     cur = prepare(z, tau, observed) if prepare else (z, tau, args)
-    for _ in range(max_steps):
+    for _ in range(options.max_steps):
         zc, tc, ac = cur
         while True:
-            y, t, ok, o = step(system, zc, tc, h, ac, S, tol)
+            y, t, ok, o = step(system, zc, tc, h, ac, S, options.tol)
             t = t if t @ tc >= 0 else -t
             if ok and t @ tc >= cos_max:
                 break
             h /= 2
-            if h < ds_min:
-                return _stack(Z, T, O, f"no convergence at {where(Z[-1])}: the corrector failed down to the "
-                                       f"smallest step ds_min = {ds_min}")
+            if h < options.ds_min:
+                return _stack(Z, T, O, Status.NO_CONVERGENCE,
+                              f"no convergence at {where(Z[-1])}: the corrector failed down to the smallest "
+                              f"step ds_min = {options.ds_min}")
         out = [(i, hi if y[i] > hi else lo) for i, (lo, hi) in bounds.items() if not lo <= y[i] <= hi]
         if out:  # land exactly on the bound: hold that component there
             i, bound = out[0]
             e = np.zeros(len(S))
             e[i] = 1.0
-            y, _, ok, o = step(system, zc, e, (bound - zc[i]) / S[i], ac, S, tol)
+            y, _, ok, o = step(system, zc, e, (bound - zc[i]) / S[i], ac, S, options.tol)
             if ok:
                 Z.append(y), T.append(t), O.append(o)
-            return _stack(Z, T, O, "bounds")
+            return _stack(Z, T, O, Status.BOUNDS, f"reached the bounds at {where(Z[-1])}")
         Z.append(y), T.append(t), O.append(o)
-        reason = stop(y, o) if stop else None
-        if reason:
-            return _stack(Z, T, O, reason)
+        ended = stop(y, o) if stop else None
+        if ended:
+            return _stack(Z, T, O, *ended)
         cur = prepare(y, t, o) if prepare else (y, t, ac)
-        h = min(1.3 * h, ds_max)
-    return _stack(Z, T, O, "max_steps")
+        h = min(1.3 * h, options.ds_max)
+    return _stack(Z, T, O, Status.MAX_STEPS, f"used all max_steps = {options.max_steps} steps at {where(Z[-1])}")
 
 
-def _stack(Z, T, O, status):
-    return np.array(Z), np.array(T), jax.tree.map(lambda *a: np.stack(a), *O), status
+def _stack(Z, T, O, status, message):
+    return np.array(Z), np.array(T), jax.tree.map(lambda *a: np.stack(a), *O), status, message
 
 
 def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1e-12, h_b=None):

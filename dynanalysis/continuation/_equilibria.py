@@ -24,7 +24,6 @@ coefficient (:func:`.normalform.first_lyapunov`).
 from __future__ import annotations
 
 import dataclasses
-from functools import partial
 from typing import Mapping
 
 import numpy as np
@@ -37,15 +36,13 @@ from dynanalysis._numerics import special
 
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._model.domain import check_range
-from dynanalysis._numerics.newton import correct
-from dynanalysis._numerics.linalg import lu_solve
 from dynanalysis._numerics.batch import pad
 from dynanalysis._numerics.special import SpecialPoint
 from dynanalysis._equilibria.fixedpoints import firing
 from dynanalysis._model.system import as_ode, require_autonomous
-from dynanalysis._model.xla import jit
 
-from dynanalysis.continuation._engine import Branch, _scales, arclength, locate_on_branch, step
+from dynanalysis._numerics.status import Status
+from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,12 +109,8 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
     if bounds is None:
         raise ValueError("bounds=(lo, hi) for the parameter is required")
     lo, hi = check_range(parameter, bounds, "bounds")
-    if direction not in (1, -1):
-        raise ValueError(f"direction must be +1 or -1, got {direction!r}")
-    if not 0 < ds_min <= ds <= ds_max:
-        raise ValueError(f"need 0 < ds_min <= ds <= ds_max, got {ds_min}, {ds}, {ds_max}")
-    if int(max_steps) != max_steps or max_steps < 1:
-        raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
+    options = Options(ds=ds, ds_min=ds_min, ds_max=ds_max, max_steps=max_steps, direction=direction,
+                      max_angle=max_angle, tol=tol)
     if params:
         model = model.with_params(**params)
     # a continued parameter without a default starts at the end the branch leaves from
@@ -163,9 +156,8 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
         if v not in names or model.sizes[v] != 1:
             raise ValueError(f"box: {v!r} is not a scalar variable of {model.name}; variables are {list(names)}")
         limits[int(np.sum([model.sizes[u] for u in names[:list(names).index(v)]]))] = check_range(v, r, "box")
-    Z, T, Dz, status = arclength(system, args, z, tau, S, limits, ds=ds, ds_min=ds_min,
-                                 ds_max=ds_max, max_steps=max_steps, max_angle=max_angle, tol=tol, observed=D,
-                                 where=lambda z: f"{parameter} = {z[-1]:.10g}")
+    Z, T, Dz, status, message = arclength(system, args, z, tau, S, limits, options, observed=D,
+                                          where=lambda z: f"{parameter} = {z[-1]:.10g}")
     if flow.is_hybrid:  # equilibria exist only where the spike condition is false
         P = np.repeat(np.asarray(p, float)[None], len(Z), axis=0)
         P[:, k] = Z[:, -1]
@@ -173,11 +165,11 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
         if fires.any():
             i = int(np.argmax(fires))
             Z, T, Dz = Z[:i], T[:i], Dz[:i]
-            status = (f"reached the spike condition between {parameter} = {Z[-1, -1]:.10g} and the next step: "
+            status, message = Status.SPIKE, (f"reached the spike condition between {parameter} = {Z[-1, -1]:.10g} and the next step: "
                       f"beyond it the model fires and resets, so the branch of equilibria ends there")
     if symmetry is not None:
-        return _pinned_branch(model, parameter, system, args, S, Z, T, Dz, status, tol)
-    return _branch(model, parameter, k, p, S, Z, T, Dz, status, tol)
+        return _pinned_branch(model, parameter, system, args, S, Z, T, Dz, (status, message), tol)
+    return _branch(model, parameter, k, p, S, Z, T, Dz, (status, message), tol)
 
 
 def _start_state(model, names, start, p):
@@ -209,7 +201,7 @@ def _start_state(model, names, start, p):
     return x0
 
 
-def _branch(model, parameter, k, p, S, Z, T, Dz, status, corrector_tol) -> Branch:
+def _branch(model, parameter, k, p, S, Z, T, Dz, ended, corrector_tol) -> Branch:
     n = Z.shape[1] - 1
     ev, tol, n_unstable, brackets = _stability_and_brackets(Dz[:, :, :n], Dz, T, S)
     cplx = np.any(np.abs(ev.imag) > tol[:, None], axis=-1)
@@ -218,7 +210,7 @@ def _branch(model, parameter, k, p, S, Z, T, Dz, status, corrector_tol) -> Branc
     brackets = sorted(brackets + hopf, key=lambda b: b[1])  # stable: LP / BP before H at one step
     points = _locate(model, parameter, k, p, S, Z, T, Dz, brackets, corrector_tol)
     return Branch("equilibrium", parameter, {parameter: Z[:, n]}, {v: Z[:, j] for j, v in enumerate(model.variables)},
-                  n_unstable == 0, n_unstable, ev, points, status, model)
+                  n_unstable == 0, n_unstable, ev, points, ended[0], model, message=ended[1])
 
 
 def _stability_and_brackets(J, Dz, T, S):
@@ -235,7 +227,7 @@ def _stability_and_brackets(J, Dz, T, S):
     return ev, tol, n_unstable, brackets
 
 
-def _pinned_branch(model, parameter, system, args, S, Z, T, Dz, status, tol) -> Branch:
+def _pinned_branch(model, parameter, system, args, S, Z, T, Dz, ended, tol) -> Branch:
     """A branch of :class:`PinnedSystem`: stability from f_x (the neutral family mode is not
     counted as unstable); folds (the parameter's tangent component changes sign) and branch
     points (the sign of det [D S; tau^T]) are located along the branch by regula falsi on the
@@ -261,7 +253,7 @@ def _pinned_branch(model, parameter, system, args, S, Z, T, Dz, status, tol) -> 
                                    {v: a.tolist() if np.ndim(a) else float(a) for v, a in model.named_state(zj[:n]).items()},
                                    data, model.with_params(**{parameter: float(zj[-1])})))
     return Branch("equilibrium", parameter, {parameter: Z[:, -1]}, model.named_state(Z[:, :n]),
-                  n_unstable == 0, n_unstable, ev, points, status, model)
+                  n_unstable == 0, n_unstable, ev, points, ended[0], model, message=ended[1])
 
 
 def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:

@@ -66,16 +66,18 @@ from jax import lax
 from dynanalysis import budget
 
 from dynanalysis._numerics import spectra as stability
-from dynanalysis.continuation._engine import Branch, _scales, arclength, locate_on_branch, step
+from dynanalysis._numerics.status import Status
+from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
 from dynanalysis._cycles import LimitCycle
 from dynanalysis._model.domain import check_range
 from dynanalysis._numerics.special import SpecialPoint
+from dynanalysis._numerics.normalform import hopf_vectors
 from dynanalysis._model.system import as_ode
 from dynanalysis._model.xla import jit
 
 FINE = 8  # points per mesh interval at which the orbit's min / max are taken
 MULTIPLIER_TOL = 1e-6  # |mu| beyond 1 + this counts as unstable
-RETRACED = "retraced"
+RETRACED = object()  # the stop hook's marker: the branch went through a Hopf point and came back
 
 
 @functools.lru_cache(maxsize=None)
@@ -317,13 +319,11 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
         raise ValueError(f"parameter {parameter!r} is not a parameter of {model.name}; parameters are "
                          f"{list(flow.param_names)}")
     lo, hi = check_range(parameter, bounds, "bounds")
-    for name, v, low in (("ntst", ntst, 2), ("ncol", ncol, 1), ("max_steps", max_steps, 1)):
+    for name, v, low in (("ntst", ntst, 2), ("ncol", ncol, 1)):
         if int(v) != v or v < low:
             raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
-    if not 0 < ds_min <= ds <= ds_max:
-        raise ValueError(f"need 0 < ds_min <= ds <= ds_max, got {ds_min}, {ds}, {ds_max}")
-    if direction not in (1, -1):
-        raise ValueError(f"direction must be +1 or -1, got {direction!r}")
+    options = Options(ds=ds, ds_min=ds_min, ds_max=ds_max, max_steps=max_steps, direction=direction,
+                      max_angle=max_angle, tol=tol)
     n = flow.dim
     size = ntst * ncol * n + 2
     # the interval blocks and their eliminations, and the condensed dense system (a few copies each)
@@ -385,11 +385,12 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
         flipped = bool(previous) and np.sum(dev * previous[-1]) < 0
         previous[:] = [dev]
         if flipped:
-            return RETRACED
+            return RETRACED, ""
         if np.max((o["max"] - o["min"]) / sv) < 0.5 * min(amp0, 1e-2):
-            return f"the cycle shrank to an equilibrium (a Hopf point) near {parameter} = {z[-1]:.8g}"
+            return Status.SPECIAL_POINT, f"the cycle shrank to an equilibrium (a Hopf point) near {parameter} = {z[-1]:.8g}"
         if z[-2] > 50 * T0:
-            return f"the period grows without bound near {parameter} = {z[-1]:.8g} (a homoclinic orbit?)"
+            return (Status.UNBOUNDED_PERIOD,
+                    f"the period grows without bound near {parameter} = {z[-1]:.8g} (a homoclinic orbit?)")
         return None
 
     # the start of the step from each point (its mesh and phase reference): the locator needs them
@@ -399,13 +400,14 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
         starts.append(prepare(z, t, o))
         return starts[-1]
 
-    Z, T, O, status = arclength(system, None, z, t, S, {size - 1: (lo, hi)}, ds=ds, ds_min=ds_min, ds_max=ds_max,
-                                max_steps=max_steps, max_angle=max_angle, tol=tol, observed=o,
-                                where=lambda z: f"{parameter} = {z[-1]:.10g}", prepare=prepare_and_record, stop=stop)
-    if status == RETRACED:  # the last point lies beyond the Hopf point, on the branch already found
+    Z, T, O, status, message = arclength(system, None, z, t, S, {size - 1: (lo, hi)}, options, observed=o,
+                                         where=lambda z: f"{parameter} = {z[-1]:.10g}", prepare=prepare_and_record,
+                                         stop=stop)
+    if status is RETRACED:  # the last point lies beyond the Hopf point, on the branch already found
         Z, T, O = Z[:-1], T[:-1], jax.tree.map(lambda a: a[:-1], O)
-        status = f"the cycle shrank to an equilibrium (a Hopf point) near {parameter} = {Z[-1, -1]:.8g}"
-    return _cycle_branch(model, system, parameter, S, sv, Z, T, O, status, starts, tol)
+        status = Status.SPECIAL_POINT
+        message = f"the cycle shrank to an equilibrium (a Hopf point) near {parameter} = {Z[-1, -1]:.8g}"
+    return _cycle_branch(model, system, parameter, S, sv, Z, T, O, (status, message), starts, tol)
 
 
 def _start(start, parameter, model, params, ntst, ncol, amplitude):
@@ -421,9 +423,7 @@ def _start(start, parameter, model, params, ntst, ncol, amplitude):
         ev = np.asarray(start.data["eigenvalues"])
         omega = float(start.data.get("frequency", np.max(ev.imag)))
         x_h = np.array([start.state[v] for v in model.variables])
-        lam, V = np.linalg.eig(stability.jacobian(model.flow, x_h, model.flat_params()[1]))  # critical eigenvector
-        i = np.argmin(np.abs(lam - 1j * omega))
-        q = V[:, i]
+        q = hopf_vectors(stability.jacobian(model.flow, x_h, model.flat_params()[1])[None])[1][0]
         tau = node_times(np.linspace(0, 1, ntst + 1), ncol)
         d = np.real(q[None, :] * np.exp(2j * np.pi * tau)[:, None])
         sv = _scales(model, x_h)
@@ -474,7 +474,7 @@ def _ns_test(mu, trivial):
     return float(np.real(np.prod(prods))) if prods else 1.0
 
 
-def _cycle_branch(model, system, parameter, S, sv, Z, T, O, status, starts, tol) -> Branch:
+def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol) -> Branch:
     names = model.variables
     n = len(names)
     mus, trivial = _multipliers(O["monodromy"])
@@ -515,4 +515,4 @@ def _cycle_branch(model, system, parameter, S, sv, Z, T, O, status, starts, tol)
     X = Z[:, :-2].reshape(len(Z), -1, n)
     orbits = {"t": t_nodes, **{v: np.concatenate([X[:, :, j], X[:, :1, j]], axis=1) for j, v in enumerate(names)}}
     return Branch("periodic", parameter, {parameter: Z[:, -1]}, states, n_unstable == 0, n_unstable, mus, points,
-                  status, model, orbits)
+                  ended[0], model, orbits, ended[1])
