@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dynanalysis._numerics import points
+
 STYLE = {
     "stable": dict(marker="o", color="tab:blue", fill=True),
     "stable node": dict(marker="o", color="tab:blue", fill=True),
@@ -268,15 +270,8 @@ def plot_limit_cycle(lc, ax=None, x=None, y=None, color="tab:green", lw=2.5, **k
     return ax
 
 
-SPECIAL_STYLE = {"LP": dict(marker="s", color="tab:red"), "H": dict(marker="D", color="tab:green"),
-                 "LPC": dict(marker="s", color="tab:orange"), "PD": dict(marker="v", color="tab:brown"),
-                 "NS": dict(marker="p", color="tab:pink"),
-                 "BP": dict(marker="^", color="tab:purple"),
-                 "BT": dict(marker="*", color="tab:blue"), "CP": dict(marker="P", color="tab:olive"),
-                 "GH": dict(marker="h", color="tab:cyan"), "ZH": dict(marker="X", color="tab:gray")}
-SPECIAL_NAMES = {"LP": "fold (LP)", "H": "Hopf (H)", "BP": "branch point (BP)", "LPC": "fold of cycles (LPC)",
-                 "PD": "period doubling (PD)", "NS": "Neimark–Sacker (NS)",
-                 "BT": "Bogdanov–Takens (BT)", "CP": "cusp (CP)", "GH": "generalised Hopf (GH)", "ZH": "zero-Hopf (ZH)"}
+SPECIAL_STYLE = {code: k.style for code, k in points.REGISTRY.items()}  # declared in _numerics/points.py
+SPECIAL_NAMES = {code: k.label for code, k in points.REGISTRY.items()}
 
 
 def stability_pieces(p, y, stable):

@@ -41,6 +41,7 @@ from dynanalysis import _cycles as cycles
 from dynanalysis._analysis import diagram
 
 from dynanalysis._numerics import special
+from dynanalysis._numerics.linalg import borders
 
 from dynanalysis._numerics import spectra as stability
 
@@ -208,7 +209,7 @@ def _special_points(dom, eq, pnames, grids):
     kinds = np.array([special.KINDS.index(br[0]) for br in brackets], dtype=np.int32)
     second = grids[1][ia[:, 1]] if len(pnames) > 1 else np.zeros(B)
     base = _param_rows_at(dom, pnames, np.stack([pvals[ia[:, 0]], second], 1)[:, :len(pnames)])
-    b, c = special.borders(special.test_matrices(eq.jacobians[tuple(ia.T)], kinds))
+    b, c = borders(special.test_matrices(eq.jacobians[tuple(ia.T)], kinds))
     # a branch point solved from where regula falsi ended lies within the bracket, or (from a fold
     # bracket, two roots at one parameter value) within a grid step of it
     reach = 2.0 * np.maximum(np.max(np.abs(Z(ib) - Z(ia)) / S, axis=1), step / S[n])

@@ -20,6 +20,7 @@ import dataclasses
 import numpy as np
 
 from dynanalysis import continuation
+from dynanalysis._numerics import points
 from dynanalysis._numerics.status import Status
 from dynanalysis._equilibria.fixedpoints import fixed_points
 
@@ -118,15 +119,14 @@ def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, se
 
 def _distinct(branches, S):
     """The special points of all branches; a point found on two branches (a branch point, where
-    they cross) once (within 1e-6 scaled, 1e-4 for branch points), located ones first.  Unlocated
+    they cross) once (within the kind's ``dedup`` scaled distance of the registry), located ones first.  Unlocated
     points (flagged ``located: False``) stay unless a located point of their kind lies within
     1e-2."""
     out = []
     pts = [s for b in branches for s in b.special_points]
     for s in sorted(pts, key=lambda s: not s.data.get("located", True)):
         z = np.r_[[s.state[v] for v in s.state], list(s.params.values())][:len(S)] / S[:len(s.state) + len(s.params)]
-        # a branch point is located less sharply in the state (the system is singular there)
-        tol = (1e-4 if s.kind == "BP" else 1e-6) if s.data.get("located", True) else 1e-2
+        tol = points.kind(s.kind).dedup if s.data.get("located", True) else 1e-2
         if not any(o.kind == s.kind and np.max(np.abs(z - q)) < tol for o, q in out):
             out.append((s, z))
     return sorted((s for s, _ in out), key=lambda s: (s.kind, tuple(s.params.values())))

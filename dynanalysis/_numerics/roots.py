@@ -10,6 +10,7 @@ r"""Roots of scalar functions: bracketing with a tangency search, and the non-hy
 """
 from __future__ import annotations
 
+import numpy as np
 import jax
 import jax.numpy as jnp
 from jax import lax
@@ -110,3 +111,24 @@ def classify_1d(f, x, valid, double, width, same: float = 1e-7):
     neutral = double | (jnp.abs(jax.vmap(jax.grad(f))(x)) * h < 0.01 * jnp.maximum(jnp.abs(fl), jnp.abs(fr)))
     side = jnp.where((fl > 0) & (fr < 0), 1, jnp.where((fl < 0) & (fr > 0), 2, 3))
     return jnp.where(neutral, side, 0).astype(jnp.int32)
+
+
+# --------------------------------------------------------------------------- regula falsi (Illinois)
+def secant(a, wa, b, wb):
+    """The regula falsi point of the bracket [a, b] with (Illinois-weighted) test values wa, wb:
+    where the chord crosses zero (the midpoint if wa = wb), kept inside the bracket.  NumPy or JAX."""
+    xp = jnp if isinstance(a + wa + b + wb, jax.Array) else np
+    m = xp.where(wa != wb, (a * wb - b * wa) / xp.where(wa != wb, wb - wa, 1.0), 0.5 * (a + b))
+    return xp.clip(m, xp.minimum(a, b), xp.maximum(a, b))
+
+
+def illinois(left, a, b, mid, where=lambda c, u, v: u if c else v):
+    """The Illinois bookkeeping of regula falsi.  Bracket ends are tuples ``(s, weighted g, ...)``;
+    ``mid`` the end just evaluated.  ``left`` (g at mid has the sign of g at a) means the zero lies
+    between mid and b: the new bracket is (mid, b), else (a, mid); the end kept has its weight
+    halved, so the secant does not stall on one side (superlinear convergence).  ``where(c, u, v)``
+    selects between the two outcomes (default: a Python condition; a traced one passes a
+    ``jnp.where`` over the tuples)."""
+    def halve(e):
+        return (e[0], 0.5 * e[1], *e[2:])
+    return where(left, (mid, halve(b)), (halve(a), mid))

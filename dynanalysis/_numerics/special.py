@@ -50,12 +50,14 @@ import jax.numpy as jnp
 
 from dynanalysis._numerics.newton import correct
 
-from dynanalysis._numerics.linalg import bialternate, bordered, borders, lu_solve, padded  # noqa: F401
+from dynanalysis._numerics.linalg import bialternate, bordered, lu_solve, padded
+from dynanalysis._numerics.points import chord_kinds
+from dynanalysis._numerics.roots import illinois, secant
 
 from dynanalysis._numerics.batch import pad
 from dynanalysis._model.xla import jit
 
-KINDS = ("LP", "BP", "H")
+KINDS = chord_kinds()  # ("LP", "BP", "H"): the kinds this locator computes the test of, by index
 MAX_HOPF_DIM = 12  # the bialternate product has n(n-1)/2 rows: beyond this, no Hopf test
 # a located point has |g| below this times its larger value at the bracket ends (regula falsi
 # reaches ~1e-14 on a smooth g; a jump of g, which it also homes in on, stays at order 1)
@@ -134,9 +136,7 @@ def _regula_falsi(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
         def body(i, st):
             # ends a, bb: (s, Illinois-weighted g, true g, z, D)
             (a, wa, ga, za_, Da), (bb, wb, gb, zb_, Db), sizes, ok = st
-            m = jnp.where(wa != wb, (a * wb - bb * wa) / (wb - wa), 0.5 * (a + bb))
-            m = jnp.clip(m, jnp.minimum(a, bb), jnp.maximum(a, bb))
-            m = jnp.where(i == 0, a, jnp.where(i == 1, bb, m))
+            m = jnp.where(i == 0, a, jnp.where(i == 1, bb, secant(a, wa, bb, wb)))
             w = jnp.where(bb != a, (m - a) / (bb - a), 0.0)
             zm, ok_m, gm, Dm = point(m, za_ + w * (zb_ - za_))
             # an end where g already vanishes (e.g. a double root on the grid) is the answer:
@@ -147,7 +147,7 @@ def _regula_falsi(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
             left = jnp.sign(gm) == jnp.sign(ga)  # root between m and bb
             sel = lambda c, u, v: jax.tree.map(lambda x, y: jnp.where(c, x, y), u, v)  # noqa: E731
             mid = (m, gm, gm, zm, Dm)
-            upd = sel(left, (mid, (bb, 0.5 * wb, gb, zb_, Db)), ((a, 0.5 * wa, ga, za_, Da), mid))
+            upd = illinois(left, (a, wa, ga, za_, Da), (bb, wb, gb, zb_, Db), mid, sel)
             first, second = (mid, (bb, wb, gb, zb_, Db)), ((a, wa, ga, za_, Da), mid)
             here = jnp.stack([jnp.abs(gm), jnp.linalg.norm(Dm[:, n]), jnp.max(jnp.abs(Dm) * scale)])
             sizes = jnp.where(i < 2, jnp.maximum(sizes, here), sizes)

@@ -138,3 +138,49 @@ def count_label(n_unstable: int, n_neutral: int, n: int) -> str:
     if n_unstable == n:
         return "unstable"
     return f"saddle ({n_unstable} unstable" + (f", {neutral})" if n_neutral else ")")
+
+
+# --------------------------------------------------------------------------- critical eigenvalues and multipliers
+def critical_pair(ev):
+    """Critical pair of each row of eigenvalues (N, n): the two whose sum is nearest zero.
+    Returns ``(kappa, others)``: their product (real) and a mask of the remaining eigenvalues."""
+    n = ev.shape[-1]
+    i, j = np.triu_indices(n, 1)
+    k = np.argmin(np.abs(ev[:, i] + ev[:, j]), axis=-1)
+    a, b = ev[np.arange(len(ev)), i[k]], ev[np.arange(len(ev)), j[k]]
+    others = np.ones(ev.shape, bool)
+    others[np.arange(len(ev)), i[k]] = False
+    others[np.arange(len(ev)), j[k]] = False
+    return (a * b).real, others
+
+
+def critical_zero(ev):
+    """A mask of each row's eigenvalues without the one nearest zero (the critical one of a fold)."""
+    others = np.ones(ev.shape, bool)
+    others[np.arange(len(ev)), np.argmin(np.abs(ev), axis=-1)] = False
+    return others
+
+
+def zero_hopf_test(ev, others, tol):
+    """Real part of the complex pair among the other eigenvalues nearest to the imaginary axis
+    (NaN where there is none) -- the zero-Hopf test on a fold curve."""
+    cplx = others & (np.abs(ev.imag) > tol[:, None])
+    re = np.where(cplx, ev.real, np.inf)
+    k = np.argmin(np.abs(re), axis=-1)
+    out = np.take_along_axis(ev.real, k[:, None], -1)[:, 0]
+    return np.where(np.any(cplx, axis=-1), out, np.nan)
+
+
+def floquet(M):
+    """Floquet multipliers sorted by modulus, and the index of the trivial one (closest to 1), for
+    one monodromy matrix or a stack."""
+    mu = np.linalg.eigvals(M)
+    mu = np.take_along_axis(mu, np.argsort(-np.abs(mu), axis=-1, kind="stable"), axis=-1)
+    return mu, np.argmin(np.abs(mu - 1.0), axis=-1)
+
+
+def neimark_sacker_test(mu, trivial):
+    """prod_{i<j} (mu_i mu_j - 1) over the non-trivial multipliers: zero where a pair crosses the unit circle."""
+    rest = np.delete(mu, trivial)
+    prods = [rest[i] * rest[j] - 1.0 for i in range(len(rest)) for j in range(i)]
+    return float(np.real(np.prod(prods))) if prods else 1.0

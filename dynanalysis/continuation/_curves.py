@@ -79,7 +79,9 @@ from dynanalysis._numerics import special
 from dynanalysis._numerics import spectra as stability
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
 from dynanalysis._model.domain import check_range
+from dynanalysis._numerics import points
 from dynanalysis._numerics.normalform import lyapunov_coefficients
+from dynanalysis._numerics.points import FOLD, HOPF
 from dynanalysis._numerics.special import SpecialPoint
 from dynanalysis._numerics.linalg import bialternate, bordered, borders
 
@@ -157,33 +159,18 @@ class HopfSystem:
 
 
 # --------------------------------------------------------------------------- eigenvalue bookkeeping (host, batched)
-def _critical_hopf(ev):
-    """Critical pair of each row of eigenvalues (N, n): the two whose sum is nearest zero.
-    Returns ``(kappa, others)``: their product (real) and a mask of the remaining eigenvalues."""
-    n = ev.shape[-1]
-    i, j = np.triu_indices(n, 1)
-    k = np.argmin(np.abs(ev[:, i] + ev[:, j]), axis=-1)
-    a, b = ev[np.arange(len(ev)), i[k]], ev[np.arange(len(ev)), j[k]]
-    others = np.ones(ev.shape, bool)
-    others[np.arange(len(ev)), i[k]] = False
-    others[np.arange(len(ev)), j[k]] = False
-    return (a * b).real, others
+def _context(model, p, k1, k2):
+    """What the registry's test functions need: the flow, n and the flat parameters at points."""
+    def params(Z):
+        P = np.tile(p, (len(Z), 1))
+        P[:, k1], P[:, k2] = Z[:, -2], Z[:, -1]
+        return P
+    return points.Context(model.flow, model.dim, params)
 
 
-def _critical_fold(ev):
-    others = np.ones(ev.shape, bool)
-    others[np.arange(len(ev)), np.argmin(np.abs(ev), axis=-1)] = False
-    return others
-
-
-def _zh_test(ev, others, tol):
-    """Real part of the complex pair among the other eigenvalues nearest to the imaginary axis
-    (NaN where there is none) -- the zero-Hopf test on a fold curve."""
-    cplx = others & (np.abs(ev.imag) > tol[:, None])
-    re = np.where(cplx, ev.real, np.inf)
-    k = np.argmin(np.abs(re), axis=-1)
-    out = np.take_along_axis(ev.real, k[:, None], -1)[:, 0]
-    return np.where(np.any(cplx, axis=-1), out, np.nan)
+def _at(code, on, ctx):
+    """The locator's target: the registry's test function of ``code`` at one point."""
+    return lambda z, o: points.kind(code).at(on, z, o, ctx)
 
 
 def _sign_changes(g, valid=None):
@@ -350,20 +337,15 @@ def fold_curve(lp, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, 
     n = len(names)
     ev = stability.eigenvalues(O["J"])
     tol_ev = stability.RTOL * stability.jacobian_scale(O["J"])
-    others = _critical_fold(ev)
+    others = stability.critical_zero(ev)
     n_unstable = np.sum(others & (ev.real > tol_ev[:, None]), axis=-1)
-    brackets = [("BT", i, lambda z, o: o["bt"]) for i in _sign_changes(O["bt"])]
-    brackets += [("CP", i, lambda z, o: o["cp"]) for i in _sign_changes(O["cp"])]
-    if n >= 3:
-        def zh(z, o):
-            e = stability.eigenvalues(np.asarray(o["J"])[None])
-            t = stability.RTOL * stability.jacobian_scale(np.asarray(o["J"])[None])
-            return _zh_test(e, _critical_fold(e), t)[0]
-        g = _zh_test(ev, others, tol_ev)
-        brackets += [("ZH", i, zh) for i in _sign_changes(g)]
-    points = _locate_all(system, brackets, Z, T, S, history, tol, model, names, p1, p2)
+    ctx = _context(model, p, k1, k2)
+    codes = ("BT", "CP", "ZH") if n >= 3 else ("BT", "CP")
+    brackets = [(code, i, _at(code, FOLD, ctx)) for code in codes
+                for i in _sign_changes(points.kind(code).test(FOLD)(Z, O, ctx))]
+    located = _locate_all(system, brackets, Z, T, S, history, tol, model, names, p1, p2)
     return Curve("fold", p2, {p1: Z[:, n], p2: Z[:, n + 1]}, {v: Z[:, j] for j, v in enumerate(names)},
-                 n_unstable == 0, n_unstable, ev, points, ended[0], model, message=ended[1],
+                 n_unstable == 0, n_unstable, ev, located, ended[0], model, message=ended[1],
                  tests={"bt": np.asarray(O["bt"]), "cp": np.asarray(O["cp"])})
 
 
@@ -395,41 +377,29 @@ def hopf_curve(h, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, d
     J = O["J"]
     ev = stability.eigenvalues(J)
     tol_ev = stability.RTOL * stability.jacobian_scale(J)
-    kappa, others = _critical_hopf(ev)
+    kappa, others = stability.critical_pair(ev)
     n_unstable = np.sum(others & (ev.real > tol_ev[:, None]), axis=-1)
     hopf = kappa > 0
-    P = np.tile(p, (len(Z), 1))
-    P[:, k1], P[:, k2] = Z[:, n], Z[:, n + 1]
+    ctx = _context(model, p, k1, k2)
     l1 = np.full(len(Z), np.nan)
     if hopf.any():
-        l1[hopf] = lyapunov_coefficients(flow, Z[hopf, :n], P[hopf], J[hopf])[0]
+        l1[hopf] = points.kind("GH").test(HOPF)(Z[hopf], {"J": J[hopf]}, ctx)
     freq = np.where(hopf, np.sqrt(np.abs(kappa)), np.nan)
-
-    def params_at(z):
-        q = p.copy()
-        q[k1], q[k2] = z[n], z[n + 1]
-        return q
-
-    def kappa_at(z, o):
-        return _critical_hopf(stability.eigenvalues(np.asarray(o["J"])[None]))[0][0]
-
-    def l1_at(z, o):
-        return lyapunov_coefficients(flow, z[None, :n], params_at(z)[None], np.asarray(o["J"])[None])[0][0]
-
-    brackets = [("BT", i, kappa_at) for i in _sign_changes(kappa)]
-    brackets += [("GH", i, l1_at) for i in _sign_changes(l1, hopf)]
+    brackets = [("BT", i, _at("BT", HOPF, ctx)) for i in _sign_changes(kappa)]
+    brackets += [("GH", i, _at("GH", HOPF, ctx)) for i in _sign_changes(l1, hopf)]
     if n >= 3:
-        brackets += [("ZH", i, lambda z, o: np.linalg.det(o["J"])) for i in _sign_changes(np.linalg.det(J), hopf)]
+        zh = points.kind("ZH").test(HOPF)(Z, O, ctx)
+        brackets += [("ZH", i, _at("ZH", HOPF, ctx)) for i in _sign_changes(zh, hopf)]
 
     def extra(kind, z, o):
-        k = kappa_at(z, o)
+        k = points.kind("BT").at(HOPF, z, o, ctx)
         out = {"kappa": float(k)}
         if kind in ("GH", "ZH") and k > 0:
-            l1_, om = lyapunov_coefficients(flow, z[None, :n], params_at(z)[None], np.asarray(o["J"])[None])
+            l1_, om = lyapunov_coefficients(flow, z[None, :n], ctx.params(z[None]), np.asarray(o["J"])[None])
             out.update(frequency=float(om[0]), lyapunov=float(l1_[0]))
         return out
 
-    points = _locate_all(system, brackets, Z, T, S, history, tol, model, names, p1, p2, extra)
+    located = _locate_all(system, brackets, Z, T, S, history, tol, model, names, p1, p2, extra)
     return Curve("hopf", p2, {p1: Z[:, n], p2: Z[:, n + 1]}, {v: Z[:, j] for j, v in enumerate(names)},
-                 n_unstable == 0, n_unstable, ev, points, ended[0], model, message=ended[1],
+                 n_unstable == 0, n_unstable, ev, located, ended[0], model, message=ended[1],
                  tests={"kappa": kappa, "frequency": freq, "lyapunov": l1})

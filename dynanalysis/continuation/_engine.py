@@ -31,6 +31,7 @@ from dynanalysis._numerics.newton import correct
 from dynanalysis._model.domain import check_number
 from dynanalysis._model.xla import jit
 from dynanalysis._numerics.linalg import lu_solve
+from dynanalysis._numerics.roots import illinois, secant
 from dynanalysis._numerics.status import Status
 
 
@@ -206,7 +207,8 @@ def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1
     """The zero of the host test function ``test(z, observed)`` between two consecutive branch
     points za, zb (of opposite test signs): Illinois regula falsi on the arclength h of the
     predictor from za along ta (h_b: that of zb, by default its projection), each trial point
-    corrected on the branch.  Returns ``(z, observed, converged)``."""
+    corrected on the branch (the bookkeeping of :func:`.._numerics.roots.illinois`, shared with
+    the chord locator).  Returns ``(z, observed, converged)``."""
     h_b = float(ta @ ((zb - za) / S)) if h_b is None else float(h_b)
 
     def at(h):
@@ -217,23 +219,16 @@ def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1
     y, o, ok_b, gb = at(h_b)
     if not (ok_a and ok_b and np.sign(ga) * np.sign(gb) < 0):
         return y, o, False
-    a, b, side, prev = 0.0, h_b, 0, None
+    a, b, prev = (0.0, ga), (h_b, gb), None  # bracket ends (h, Illinois-weighted g)
     for _ in range(iters):
-        h = (a * gb - b * ga) / (gb - ga)
+        h = float(secant(*a, *b))
         y, o, ok, g = at(h)
         if not ok:
             return y, o, False
         if g == 0 or (prev is not None and abs(h - prev) <= htol * max(1.0, abs(h_b))):
             return y, o, True
         prev = h
-        if np.sign(g) == np.sign(gb):  # the zero lies in [a, h]
-            b, gb = h, g
-            ga = ga / 2 if side == -1 else ga  # the same end kept twice: Illinois halving
-            side = -1
-        else:
-            a, ga = h, g
-            gb = gb / 2 if side == +1 else gb
-            side = +1
+        a, b = illinois(np.sign(g) == np.sign(a[1]), a, b, (h, g))
     return y, o, False
 
 

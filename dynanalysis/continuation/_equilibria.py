@@ -33,6 +33,7 @@ import jax.numpy as jnp
 from dynanalysis._numerics import normalform
 
 from dynanalysis._numerics import special
+from dynanalysis._numerics.linalg import borders
 
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._model.domain import check_range
@@ -265,7 +266,7 @@ def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
     B = len(brackets)
     idx = np.array([i for _, i in brackets])
     kinds = np.array([special.KINDS.index(kind) for kind, _ in brackets], dtype=np.int32)
-    b, c = special.borders(special.test_matrices(Dz[idx, :, :n], kinds))
+    b, c = borders(special.test_matrices(Dz[idx, :, :n], kinds))
     with jax.enable_x64(True):
         z, ok, D = (np.array(a) for a in jax.device_get(special.locate(flow, pad(Z[idx]), pad(Z[idx + 1]), pad(np.tile(p, (B, 1))),
                                                  np.int32(k), pad(kinds), pad(b), pad(c), S)))

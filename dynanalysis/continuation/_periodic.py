@@ -65,7 +65,9 @@ from jax import lax
 
 from dynanalysis import budget
 
+from dynanalysis._numerics import points
 from dynanalysis._numerics import spectra as stability
+from dynanalysis._numerics.points import CYCLE
 from dynanalysis._numerics.status import Status
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
 from dynanalysis._cycles import LimitCycle
@@ -460,24 +462,10 @@ def _net_turns(alpha, fold, noise):
     return out
 
 
-def _multipliers(M):
-    """Floquet multipliers sorted by modulus, and the index of the trivial one (closest to 1), for
-    one monodromy matrix or a stack."""
-    mu = np.linalg.eigvals(M)
-    mu = np.take_along_axis(mu, np.argsort(-np.abs(mu), axis=-1, kind="stable"), axis=-1)
-    return mu, np.argmin(np.abs(mu - 1.0), axis=-1)
-
-
-def _ns_test(mu, trivial):
-    rest = np.delete(mu, trivial)
-    prods = [rest[i] * rest[j] - 1.0 for i in range(len(rest)) for j in range(i)]
-    return float(np.real(np.prod(prods))) if prods else 1.0
-
-
 def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol) -> Branch:
     names = model.variables
     n = len(names)
-    mus, trivial = _multipliers(O["monodromy"])
+    mus, trivial = stability.floquet(O["monodromy"])
     # the trivial multiplier's distance from 1 measures the multipliers' accuracy (they lose it
     # where the orbit's expansion and contraction are both extreme, e.g. canards)
     error = np.abs(mus[np.arange(len(mus)), trivial] - 1.0)
@@ -486,33 +474,35 @@ def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol) 
     others = np.where(is_trivial, 0.0, np.abs(mus))
     complex_pair = np.any(~is_trivial & (np.abs(mus.imag) > 1e-8), axis=1)
     n_unstable = np.sum(others > 1.0 + MULTIPLIER_TOL, axis=1)
-    pd = np.real(np.linalg.det(O["monodromy"] + np.eye(n)))
+    ctx = points.Context(model.flow, n)
+    pd = points.kind("PD").test(CYCLE)(Z, O, ctx)
     fold = T[:, -1]  # the stored tangents (oriented along the branch, also at a point landed on a bound)
-    brackets = [("LPC", i, lambda z, o: o["fold"]) for i in _net_turns(Z[:, -1], fold, 1e3 * tol * S[-1])]
+    brackets = [("LPC", i) for i in _net_turns(Z[:, -1], fold, 1e3 * tol * S[-1])]
     for i in range(len(Z) - 1):
         if not (reliable[i] and reliable[i + 1]):
             continue
         if pd[i] * pd[i + 1] < 0:
-            brackets.append(("PD", i, lambda z, o: np.linalg.det(o["monodromy"] + np.eye(n))))
+            brackets.append(("PD", i))
         if abs(int(n_unstable[i]) - int(n_unstable[i + 1])) == 2 and (complex_pair[i] or complex_pair[i + 1]):
-            brackets.append(("NS", i, lambda z, o: _ns_test(*_multipliers(o["monodromy"]))))
-    points = []
-    for kind, i, test in brackets:
+            brackets.append(("NS", i))  # located on the registry's NS test (a product that changes sign there)
+    found = []
+    for kind, i in brackets:
         za, ta, args = starts[i]
+        test = lambda z, o, kind=kind: points.kind(kind).at(CYCLE, z, o, ctx)  # noqa: E731
         z, o, ok = locate_on_branch(system, args, za, ta, Z[i + 1], S, test, tol)
-        mu, triv = _multipliers(o["monodromy"])
+        mu, triv = stability.floquet(o["monodromy"])
         if kind == "NS" and np.all(np.abs(np.delete(mu, triv).imag) <= 1e-8):
             continue  # a neutral saddle cycle (real multipliers mu, 1/mu), not a Neimark-Sacker point
         x0 = z[:n]
         data = {"period": float(z[-2]), "multipliers": mu, "located": bool(ok),
                 "minimum": dict(zip(names, map(float, o["min"]))), "maximum": dict(zip(names, map(float, o["max"])))}
-        points.append(SpecialPoint(kind, {parameter: float(z[-1])}, dict(zip(names, map(float, x0))), data,
-                                   model.with_params(**{parameter: float(z[-1])})))
+        found.append(SpecialPoint(kind, {parameter: float(z[-1])}, dict(zip(names, map(float, x0))), data,
+                                  model.with_params(**{parameter: float(z[-1])})))
     states = {"period": Z[:, -2], "multiplier_error": error}
     for j, v in enumerate(names):
         states[f"{v}_min"], states[f"{v}_max"] = O["min"][:, j], O["max"][:, j]
     t_nodes = np.array([np.r_[node_times(m, system.ncol), 1.0] for m in O["mesh"]])
     X = Z[:, :-2].reshape(len(Z), -1, n)
     orbits = {"t": t_nodes, **{v: np.concatenate([X[:, :, j], X[:, :1, j]], axis=1) for j, v in enumerate(names)}}
-    return Branch("periodic", parameter, {parameter: Z[:, -1]}, states, n_unstable == 0, n_unstable, mus, points,
+    return Branch("periodic", parameter, {parameter: Z[:, -1]}, states, n_unstable == 0, n_unstable, mus, found,
                   ended[0], model, orbits, ended[1])
