@@ -6,7 +6,8 @@ Dispatch is by argument type: a sympy expression, or a NumPy object array of the
 vector-valued state variable appears symbolically), goes to sympy; anything else to
 ``jax.numpy``.  Dispatch happens at trace time only, so it costs nothing in compiled code.
 sympy is imported when a symbolic view is first built (nothing can be a sympy expression
-before that), which keeps ``import dynanalysis`` 0.5 s faster.
+before that), which keeps ``import dynanalysis`` light (measured: benchmarks/README.md,
+"Measured design choices").
 
 ``exprel(z) = (exp(z) - 1) / z`` (1 at z = 0) writes the removable singularities of the
 Hodgkin–Huxley rate functions and of the Wong–Wang transfer function without a 0/0: its

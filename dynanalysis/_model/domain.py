@@ -156,7 +156,7 @@ def domain(model, box: Mapping, *, fixed_vars: Mapping | None = None,
 def halton(count: int, dim: int) -> np.ndarray:
     """The first ``count`` points of the unscrambled Halton sequence in [0, 1)^dim, skipping the
     corner point 0 (radical inverses in the first ``dim`` primes; SciPy's ``qmc.Halton`` without
-    its 0.9 s import)."""
+    the cost of importing it)."""
     primes = [q for q in range(2, 8 * dim + 8) if all(q % d for d in range(2, int(q**0.5) + 1))][:dim]
     i = np.arange(1, count + 1)
     out = np.zeros((count, dim))

@@ -1,10 +1,9 @@
 """``jit``: ``jax.jit`` with the compiler options of the analysis programs.
 
 The analysis programs (Newton, bisection, regula falsi, shooting: small bodies inside loops)
-compile about twice as fast with XLA:CPU's classic fusion emitters as with the newer default,
-and run as fast or faster (FitzHugh–Nagumo sweep chunk: 1.39 s -> 0.86 s to compile, 0.19 s
-to run either way; the Wong–Wang sweep runs 20 % faster), and compilation is most of a first
-call.  The simulation kernel (``integrate._run``) keeps the default: there the newer emitters
+compile markedly faster with XLA:CPU's classic fusion emitters than with the newer default,
+and run as fast or faster; compilation is most of a first call (measured: benchmarks/README.md,
+"Measured design choices").  The simulation kernel (``integrate._run``) keeps the default: there the newer emitters
 vectorise better.  The option is per program (nothing global changes) and names a CPU-only
 setting, which other backends ignore.
 """

@@ -134,7 +134,7 @@ def _crossing(flow, x, xn, p, iters=14):
 
 
 # plain jax.jit, not xla.jit: XLA's default emitters vectorise this throughput kernel better
-# (Hodgkin-Huxley RK4, batch 100: 0.27 s against 0.37 s with the classic ones)
+# (measured: benchmarks/README.md, "Measured design choices")
 @partial(jax.jit, static_argnames=("flow", "method", "n_rec", "every", "input_fns",
                                    "array_names", "axes", "max_spikes", "tol"))
 def _run(flow, method, n_rec, every, input_fns, array_names, axes, max_spikes, tol,

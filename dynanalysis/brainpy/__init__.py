@@ -68,7 +68,7 @@ class _Refused:
         if hint is None:  # a neuron model
             model = self._path.rsplit(".", 1)[-1]
             zoo = _ZOO.get(model)
-            hint = (f"BrainPy's model library (bp.neurons, bp.dyn, ...) is out of scope of dynanalysis.brainpy; "
+            hint = ("BrainPy's model library (bp.neurons, bp.dyn, ...) is out of scope of dynanalysis.brainpy; "
                     + (f"dynanalysis.models.{zoo} is this model, " if zoo else "")
                     + "write the model as bp.odeint derivative functions to analyse it, and use "
                       "dynanalysis.simulate to simulate it")
