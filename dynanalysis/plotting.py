@@ -270,8 +270,11 @@ def plot_limit_cycle(lc, ax=None, x=None, y=None, color="tab:green", lw=2.5, **k
     return ax
 
 
-SPECIAL_STYLE = {code: k.style for code, k in points.REGISTRY.items()}  # declared in _numerics/points.py
-SPECIAL_NAMES = {code: k.label for code, k in points.REGISTRY.items()}
+def special_style(code: str) -> tuple[dict, str]:
+    """Marker style and legend label of a special-point kind, as declared in the registry
+    (``_numerics/points.py``); an undeclared code is drawn as a grey circle under its own name."""
+    k = points.REGISTRY.get(code)
+    return (k.style, k.label) if k else (dict(marker="o", color="tab:gray"), code)
 
 
 def stability_pieces(p, y, stable):
@@ -286,10 +289,10 @@ def mark_special_points(ax, points, pname, y):
     criticality where the first Lyapunov coefficient is known); one legend entry per kind."""
     seen = set()
     for s in points:
-        style = SPECIAL_STYLE.get(s.kind, dict(marker="o", color="tab:gray"))
+        style, name = special_style(s.kind)
         yv = s.data["maximum"][y] if "maximum" in s.data else s.state[y]  # cycles: at their maximum
         ax.plot(s.params[pname], yv, ls="none", markersize=7, zorder=6, markeredgecolor="black",
-                label=SPECIAL_NAMES.get(s.kind, s.kind) if s.kind not in seen else None, **style)
+                label=name if s.kind not in seen else None, **style)
         seen.add(s.kind)
         text = s.kind
         if "lyapunov" in s.data:
@@ -343,7 +346,7 @@ def plot_bifurcation(diagram, ax=None, y=None, legend=True):
             pts = sorted(diagram.points(kind), key=lambda s: (s.params[p2], s.params[p1]))
             if pts:
                 ax.plot([s.params[p1] for s in pts], [s.params[p2] for s in pts], linestyle="none",
-                        markersize=3, label=SPECIAL_NAMES[kind] + " points", **SPECIAL_STYLE[kind])
+                        markersize=3, label=special_style(kind)[1] + " points", **special_style(kind)[0])
         ax.set_xlabel(label(model, p1))
         ax.set_ylabel(label(model, p2))
         if legend:
@@ -445,7 +448,7 @@ def plot_curve(branch, ax=None, x=None, color=None, legend=True):
     default the first one; the second parameter ``branch.parameter`` on y).  Fold curves solid
     red, Hopf curves dashed green, the neutral-saddle continuation of a Hopf curve beyond a
     Bogdanov–Takens point dotted (where ``tests["kappa"] < 0``); codimension-two points marked
-    in their ``SPECIAL_STYLE`` and labelled.  Several curves on one Axes share legend entries."""
+    in their registry style (:func:`special_style`) and labelled.  Several curves on one Axes share legend entries."""
     ax = _axes(ax)
     model = branch.model
     names = list(branch.params)
@@ -469,9 +472,9 @@ def plot_curve(branch, ax=None, x=None, color=None, legend=True):
             ax.plot(a, b, color=color or "tab:green", lw=1.8 if is_hopf else 1.2, ls="--" if is_hopf else ":",
                     label=once("Hopf curve (H)" if is_hopf else "neutral saddles"))
     for s in branch.special_points:
-        style = SPECIAL_STYLE.get(s.kind, dict(marker="o", color="tab:gray"))
+        style, name = special_style(s.kind)
         ax.plot(s.params[x], s.params[y], ls="none", markersize=10 if style["marker"] == "*" else 7, zorder=6,
-                markeredgecolor="black", label=once(SPECIAL_NAMES.get(s.kind, s.kind)), **style)
+                markeredgecolor="black", label=once(name), **style)
         ax.annotate(s.kind, (s.params[x], s.params[y]), textcoords="offset points", xytext=(6, 6),
                     fontsize="small", color="black")
     ax.set_xlabel(label(model, x))

@@ -122,13 +122,18 @@ def secant(a, wa, b, wb):
     return xp.clip(m, xp.minimum(a, b), xp.maximum(a, b))
 
 
-def illinois(left, a, b, mid, where=lambda c, u, v: u if c else v):
-    """The Illinois bookkeeping of regula falsi.  Bracket ends are tuples ``(s, weighted g, ...)``;
-    ``mid`` the end just evaluated.  ``left`` (g at mid has the sign of g at a) means the zero lies
-    between mid and b: the new bracket is (mid, b), else (a, mid); the end kept has its weight
-    halved, so the secant does not stall on one side (superlinear convergence).  ``where(c, u, v)``
-    selects between the two outcomes (default: a Python condition; a traced one passes a
-    ``jnp.where`` over the tuples)."""
-    def halve(e):
-        return (e[0], 0.5 * e[1], *e[2:])
-    return where(left, (mid, halve(b)), (halve(a), mid))
+def illinois(left, a, b, mid, side=0, where=lambda c, u, v: u if c else v, always=False):
+    """The Illinois bookkeeping of regula falsi.  Bracket ends are tuples ``(s, weighted g, ...)``,
+    ``mid`` the end just evaluated; ``left`` (g at mid has the sign of g at a) means the zero lies
+    between mid and b: the new bracket is (mid, b), else (a, mid).  ``side`` says which end the
+    previous step replaced (+1 a, -1 b, 0 none yet); when the same end is replaced again, the
+    weight of the end kept is halved, so the secant does not stall on one side (superlinear
+    convergence on a smooth function).  ``always``: halve the kept weight at every step instead;
+    both ends then close in geometrically, as the chord locator's acceptance test (g small at an
+    end, with g known only to its rounding noise) needs.  ``where(c, u, v)`` selects between the
+    outcomes (default: a Python condition; traced code passes a ``jnp.where`` over the tuples).
+    Returns ``(a, b, side)``."""
+    def halve(e, c):
+        return (e[0], where(c, 0.5 * e[1], e[1]), *e[2:])
+    a, b = where(left, (mid, halve(b, always or side == 1)), (halve(a, always or side == -1), mid))
+    return a, b, where(left, 1, -1)

@@ -143,18 +143,18 @@ def _regula_falsi(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
             # it counts as a bracket, and the ends stay where they are
             done = (i >= 2) & (jnp.minimum(jnp.abs(ga), jnp.abs(gb)) <= GTOL * sizes[0])
             ok = ok & (ok_m | done)
-            # first two passes solve the bracket ends; then Illinois, halving the weight kept
+            # first two passes solve the bracket ends; then regula falsi, both ends closing in
             left = jnp.sign(gm) == jnp.sign(ga)  # root between m and bb
             sel = lambda c, u, v: jax.tree.map(lambda x, y: jnp.where(c, x, y), u, v)  # noqa: E731
             mid = (m, gm, gm, zm, Dm)
-            upd = illinois(left, (a, wa, ga, za_, Da), (bb, wb, gb, zb_, Db), mid, sel)
+            *upd, _ = illinois(left, (a, wa, ga, za_, Da), (bb, wb, gb, zb_, Db), mid, where=sel, always=True)
             first, second = (mid, (bb, wb, gb, zb_, Db)), ((a, wa, ga, za_, Da), mid)
             here = jnp.stack([jnp.abs(gm), jnp.linalg.norm(Dm[:, n]), jnp.max(jnp.abs(Dm) * scale)])
             sizes = jnp.where(i < 2, jnp.maximum(sizes, here), sizes)
             zero = jnp.minimum(jnp.abs(ga), jnp.abs(gm)) <= GTOL * sizes[0]
             bracketed = jnp.where(i == 1, (jnp.sign(gm) != jnp.sign(ga)) | zero, ok)
             kept = ((a, wa, ga, za_, Da), (bb, wb, gb, zb_, Db))
-            new = sel(i == 0, first, sel(i == 1, second, sel(done, kept, upd)))
+            new = sel(i == 0, first, sel(i == 1, second, sel(done, kept, tuple(upd))))
             return (*new, sizes, ok & bracketed)
 
         one_ = jnp.ones((), za.dtype)

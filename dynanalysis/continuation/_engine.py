@@ -219,7 +219,7 @@ def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1
     y, o, ok_b, gb = at(h_b)
     if not (ok_a and ok_b and np.sign(ga) * np.sign(gb) < 0):
         return y, o, False
-    a, b, prev = (0.0, ga), (h_b, gb), None  # bracket ends (h, Illinois-weighted g)
+    a, b, side, prev = (0.0, ga), (h_b, gb), 0, None  # bracket ends (h, Illinois-weighted g)
     for _ in range(iters):
         h = float(secant(*a, *b))
         y, o, ok, g = at(h)
@@ -228,7 +228,7 @@ def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1
         if g == 0 or (prev is not None and abs(h - prev) <= htol * max(1.0, abs(h_b))):
             return y, o, True
         prev = h
-        a, b = illinois(np.sign(g) == np.sign(a[1]), a, b, (h, g))
+        a, b, side = illinois(np.sign(g) == np.sign(a[1]), a, b, (h, g), side)
     return y, o, False
 
 
