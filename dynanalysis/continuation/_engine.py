@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import partial
-from typing import Mapping
+from typing import Mapping, Protocol
 
 import numpy as np
 import jax
@@ -33,6 +33,26 @@ from dynanalysis._model.xla import jit
 from dynanalysis._numerics.linalg import lu_solve
 from dynanalysis._numerics.roots import illinois, secant
 from dynanalysis._numerics.status import Status
+
+
+class Problem(Protocol):
+    """What the engine continues: m equations in m + 1 unknowns.  Implementations are frozen
+    dataclasses holding only hashable structure (the model's flow, mesh sizes), so one compiled
+    step serves every parameter value and start; everything else is ``args`` (runtime data).
+
+    * ``problem(y, *args) -> residual`` (m,);
+    * ``problem.observe(y, D, *args) -> observed``: what the branch records at a point, from the
+      Jacobian D of the residual there (eigenvalue material, test-function inputs);
+    * optionally ``problem.corrector``: a jitted step of :func:`_step`'s signature where the
+      problem's structure allows a faster solve (collocation condenses its mesh intervals).
+
+    Problems today: equilibria (:class:`~._equilibria.EquilibriumSystem`,
+    :class:`~._equilibria.PinnedSystem`), fold and Hopf curves (``_curves``), periodic orbits
+    (``_periodic.CycleSystem``)."""
+
+    def __call__(self, y, *args): ...
+
+    def observe(self, y, D, *args): ...
 
 
 @dataclasses.dataclass(frozen=True)
