@@ -33,6 +33,7 @@ from jax import lax
 from dynanalysis._model.domain import check_number
 from dynanalysis._simulation.integrate import SimulationWarning, simulate
 from dynanalysis._numerics.linalg import lu_solve
+from dynanalysis._numerics.newton import correct
 from dynanalysis._simulation.steppers import rk4
 from dynanalysis._model.system import Flow, as_ode
 from dynanalysis._model.xla import jit
@@ -141,20 +142,10 @@ def _shoot(flow: Flow, k, M, x0, T0, p, level, scale, iters=30):
         return jnp.concatenate([(_flow_map(flow, x, T, p, M) - x) / scale, ((x[k] - level) / scale[k])[None]])
 
     zscale = jnp.concatenate([scale, T0[None]])
-    value_and_jac = jax.jacfwd(lambda z: (G(z), G(z)), has_aux=True)
-
-    def body(state):
-        # g, J are evaluated once per iteration (one pass through the integrator); the values
-        # returned belong to the last iterate before the final (tiny, < 1e-13) step
-        z, _, _, it, _ = state
-        J, g = value_and_jac(z)
-        dz = lu_solve(J, -g)
-        ok = jnp.all(jnp.isfinite(dz))
-        return z + jnp.where(ok, dz, 0.0), g, J, it + 1, (jnp.max(jnp.abs(dz) / zscale) < 1e-13) | ~ok
-
-    z0 = jnp.concatenate([x0, T0[None]])
-    init = (z0, jnp.zeros(n + 1, z0.dtype), jnp.zeros((n + 1, n + 1), z0.dtype), 0, jnp.zeros((), bool))
-    z, g, J, _, _ = lax.while_loop(lambda s: (s[3] < iters) & ~s[4], body, init)
+    # undamped, until a scaled step below 1e-13; the solve also hands back J and -g of the last
+    # iterate before that final step (one pass through the integrator per iteration)
+    z, _, _, (J, g) = correct(G, jnp.concatenate([x0, T0[None]]), zscale, iters=iters, max_step=None,
+                              xtol=1e-13, solve=lambda J, r: (lu_solve(J, r), (J, r)))
     # dG/dx = (monodromy - I) / scale (rows): recover the monodromy without another pass
     mono = J[:n, :n] * scale[:, None] + jnp.eye(n, dtype=J.dtype)
     return z[:n], z[n], jnp.max(jnp.abs(g)), mono

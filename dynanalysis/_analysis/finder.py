@@ -40,8 +40,7 @@ from dynanalysis import budget
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._numerics.spectra import RTOL, count_label, counts, growth, spectrum  # noqa: F401
 from dynanalysis._model.domain import check_number
-from dynanalysis._numerics.newton import _residual_test, _value_and_jac
-from dynanalysis._numerics.linalg import lu_solve
+from dynanalysis._numerics.newton import levenberg_marquardt, newton
 from dynanalysis._numerics.batch import pad
 from dynanalysis._equilibria.fixedpoints import distinct
 from dynanalysis._simulation.steppers import rk4
@@ -72,88 +71,6 @@ class Field:
     def __call__(self, x, args):
         y = self.f(x, args)
         return y - x if self.discrete else y
-
-
-def _scaled_jac(J, scale):
-    return J * scale[None, :] / scale[:, None]
-
-
-def newton(F, x0, scale, tol, max_iter):
-    """Damped Newton from one seed: ``(x, converged, iterations)``."""
-    alphas = 2.0 ** -jnp.arange(10.0)
-
-    def merit(f):
-        return jnp.sum((f / scale) ** 2)
-
-    vj = _value_and_jac(F)
-    ones = jnp.ones_like(x0)
-
-    def body(state):
-        x, it, _, _ = state
-        J, f = vj(x)
-        conv = _residual_test(f, J, scale, ones, tol)[1]
-        dx = -lu_solve(J, f)
-        grad = -(J.T @ (f / scale**2)) * scale**2  # steepest descent if J is singular
-        dx = jnp.where(jnp.all(jnp.isfinite(dx)), dx, grad / jnp.maximum(jnp.max(jnp.abs(grad) / scale), 1e-300))
-        m0 = merit(f)
-        trial = jax.vmap(lambda a: merit(F(x + a * dx)))(alphas)
-        trial = jnp.where(jnp.isfinite(trial), trial, jnp.inf)
-        ok = trial <= (1.0 - 1e-4 * alphas) * m0
-        k = jnp.where(jnp.any(ok), jnp.argmax(ok), jnp.argmin(trial))
-        improved = trial[k] < m0
-        stop = conv | ~improved | (it + 1 >= max_iter) | ~jnp.isfinite(m0)
-        x_new = jnp.where(conv | ~improved, x, x + alphas[k] * dx)
-        return x_new, it + 1, stop, conv
-
-    x, it, _, conv = lax.while_loop(lambda s: ~s[2], body, (x0, 0, False, False))
-    return x, conv & jnp.all(jnp.isfinite(x)), it
-
-
-def levenberg_marquardt(F, x0, scale, tol, gtol, max_iter):
-    """Minimise q = |F / s|^2 / 2 from one seed (Marquardt's scaling, Nielsen's damping update).
-    Returns ``(x, root, stationary)``: a root by the test of :func:`newton`; a stationary point of
-    q where the scaled gradient is below ``gtol`` times ``|J_s| |F_s|``."""
-    vj = _value_and_jac(F)
-
-    def tests(J, f):
-        Js, fs = _scaled_jac(J, scale), f / scale
-        root = _residual_test(f, J, scale, jnp.ones_like(f), tol)[1]
-        g = Js.T @ fs
-        flat = jnp.linalg.norm(g) <= gtol * jnp.linalg.norm(Js) * jnp.linalg.norm(fs)
-        return Js, fs, g, root, flat
-
-    def body(state):
-        x, mu, nu, it, _, _, _ = state
-        J, f = vj(x)
-        Js, fs, g, root, flat = tests(J, f)
-        A = Js.T @ Js
-        d = jnp.maximum(jnp.diag(A), 1e-12 * jnp.max(jnp.diag(A)) + 1e-300)
-        step = -_spd_solve(A + mu * jnp.diag(d), g) * scale
-        f_new = F(x + step)
-        q0, q1 = 0.5 * fs @ fs, 0.5 * jnp.sum((f_new / scale) ** 2)
-        gain = q0 - q1
-        predicted = -(g @ (step / scale)) - 0.5 * jnp.sum((Js @ (step / scale)) ** 2)
-        rho = gain / jnp.maximum(predicted, 1e-300)
-        good = jnp.isfinite(q1) & (gain > 0)
-        mu_new = jnp.where(good, mu * jnp.maximum(1.0 / 3.0, 1.0 - (2.0 * rho - 1.0) ** 3), mu * nu)
-        nu_new = jnp.where(good, 2.0, 2.0 * nu)
-        done = root | flat | (it + 1 >= max_iter) | (mu > 1e16)
-        x_new = jnp.where(good & ~done, x + step, x)
-        return x_new, mu_new, nu_new, it + 1, done, root, flat
-
-    init = (x0, jnp.asarray(1e-3, x0.dtype), jnp.asarray(2.0, x0.dtype), 0, False, False, False)
-    x, _, _, _, _, root, flat = lax.while_loop(lambda s: ~s[4], body, init)
-    finite = jnp.all(jnp.isfinite(x))
-    return x, root & finite, flat & finite & ~root
-
-
-def _spd_solve(A, b):
-    """Symmetric positive definite solve (Cholesky).  Where it fails numerically the step is not
-    finite, the trial is rejected and the damping raised, which makes the next matrix better
-    conditioned.  (No LU fallback beside it: on XLA's CPU backend, jaxlib 0.10, the two LAPACK
-    calls of one iteration, free to run concurrently, hung the program at random on
-    512-dimensional batches: 14 of 24 runs, against none of 16 with either call alone.)"""
-    return jax.scipy.linalg.cho_solve(jax.scipy.linalg.cho_factor(A), b)
 
 
 def _check_options(positive=(), counts=()):
@@ -187,10 +104,16 @@ def _batches(X):
     return np.concatenate([X, np.repeat(X[:1], -(-k // c) * c - k, axis=0)]), c
 
 
+def _newton(F, x0, scale, tol, max_iter):
+    """The finder's Newton: :func:`.newton.newton` stopping as soon as the residual test
+    (``tol``) passes, at most ``max_iter`` steps."""
+    return newton(F, x0, scale, max_iter=max_iter, ftol=tol, stop_on_residual=True)
+
+
 @partial(jit, static_argnames=("field", "max_iter", "chunk"))
 def _newton_batch(field, seeds, args, scale, tol, max_iter, chunk):
     F = lambda y: field(y, args)  # noqa: E731
-    return lax.map(lambda s: newton(F, s, scale, tol, max_iter), seeds, batch_size=chunk)
+    return lax.map(lambda s: _newton(F, s, scale, tol, max_iter)[:3], seeds, batch_size=chunk)
 
 
 @partial(jit, static_argnames=("field", "max_iter", "chunk"))
@@ -224,7 +147,7 @@ def _jacobians(field, X, args, chunk):
 def _sweep(field, x0, P, scale, tol, max_iter):
     """Newton at each parameter vector (rows of P) in turn, seeded by the previous solution."""
     def body(x, p):
-        y, ok, _ = newton(lambda z: field(z, p), x, scale, tol, max_iter)
+        y, ok = _newton(lambda z: field(z, p), x, scale, tol, max_iter)[:2]
         y = jnp.where(ok, y, x)  # a failure does not poison the next seed
         return y, (y, ok, field(y, p), jax.jacfwd(lambda z: field.f(z, p))(y))
     return lax.scan(body, x0, P)[1]

@@ -89,3 +89,13 @@ def padded(M, K):
     top = xp.concatenate([M, xp.zeros(M.shape[:-1] + (K - k,))], axis=-1)
     bottom = xp.broadcast_to(xp.concatenate([xp.zeros((K - k, k)), eye], axis=-1), M.shape[:-2] + (K - k, K))
     return xp.concatenate([top, bottom], axis=-2)
+
+
+def spd_solve(A, b):
+    """``A^{-1} b`` for symmetric positive definite A (Cholesky).  Where the factorisation fails
+    numerically the result is not finite: the caller rejects it (Levenberg–Marquardt raises its
+    damping, which makes the next matrix better conditioned).  No LU fallback beside it: on XLA's
+    CPU backend, jaxlib 0.10, the two LAPACK calls of one iteration, free to run concurrently,
+    hung the program at random on 512-dimensional batches (14 of 24 runs, against none of 16
+    with either call alone)."""
+    return jsl.cho_solve(jsl.cho_factor(A), b)

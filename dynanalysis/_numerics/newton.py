@@ -1,17 +1,33 @@
 r"""Newton's method, one family: damped with a line search (:func:`newton`), a fixed-count
-corrector (:func:`correct`), Levenberg–Marquardt; one residual test (:func:`residual_test`).
+corrector with a pluggable linear solve (:func:`correct`), Levenberg–Marquardt
+(:func:`levenberg_marquardt`); one residual test (:func:`residual_test`).
 
 Everything here works on one problem and is lifted with ``jax.vmap`` by the callers (many seeds,
-many parameter values).  Shapes are static; results come padded with validity masks.
+many parameter values).  Shapes are static; results come padded with validity masks.  ``s``
+holds one scale per variable (the width of its range), so mV and gating variables are weighed
+alike.
+
+Residual test (:func:`residual_test`)
+    :math:`\max_i |F_i| / s_i \le \mathrm{ftol} \cdot \max_{ij} |J_{ij}| s_j / s_i`: the scaled
+    residual small relative to the scaled Jacobian, which rejects points that only minimise the
+    merit :math:`\|F / s\|^2` and holds at a root with a singular Jacobian (a branch point, a
+    continuous family of roots) where the steps need not shrink.
 
 Newton (:func:`newton`)
     :math:`x_{k+1} = x_k + \alpha_k \Delta_k`, :math:`J(x_k)\Delta_k = -F(x_k)` (minimum-norm
     :math:`\Delta_k` when only some equations are imposed, see :func:`newton`), with
     :math:`\alpha_k` the largest of :math:`1, 1/2, \dots, 2^{-11}` that decreases the scaled
-    merit :math:`\|F / s\|^2` (Armijo), all candidates evaluated at once.  ``s`` holds one scale
-    per variable (the width of its range), so mV and gating variables are weighed alike.
-    Converged means: scaled step below ``xtol`` *and* scaled residual small relative to the
-    Jacobian (``|F/s| <= ftol * |J_s|``), which rejects points that only minimise the merit.
+    merit (Armijo), all candidates evaluated at once.
+
+Corrector (:func:`correct`)
+    Undamped :math:`x_{k+1} = x_k + c_k \Delta_k`, the step capped (:math:`c_k \le 1`) to
+    ``max_step`` scaled; the linearisation and its solve are the caller's to choose (a dense LU
+    by default, the condensed collocation solve of periodic orbits), and it stops by the residual
+    test or by a step below ``xtol``.
+
+Levenberg–Marquardt (:func:`levenberg_marquardt`)
+    Minimises :math:`q = \tfrac12 \|F / s\|^2`; ends at a root or at a stationary point of q
+    with q > 0 (a slow point).
 """
 from __future__ import annotations
 
@@ -22,34 +38,52 @@ import jax.numpy as jnp
 from jax import lax
 
 from dynanalysis._model.xla import jit
-from dynanalysis._numerics.linalg import lu_solve
+from dynanalysis._numerics.linalg import lu_solve, spd_solve
+
+ALPHAS = 12  # line-search fractions 1, 1/2, ..., 2^-11
+ACCEPT = 100.0  # a corrector stopped by its count converged if its last step was < ACCEPT * xtol
 
 
-def _value_and_jac(F):
+def value_and_jac(F):
     """``x -> (J(x), F(x))`` in one forward pass."""
     return jax.jacfwd(lambda y: (F(y), F(y)), has_aux=True)
 
 
-def _residual_test(f, J, scale, m, ftol):
+def residual_test(f, J, scale, m, ftol):
     """Scaled residual ``max |m f| / s`` and whether it is small relative to the scaled Jacobian
-    (which rejects points that only minimise the merit)."""
+    (``m``: 0/1 weights of the equations imposed; see the module notes)."""
     J_s = m[:, None] * J * scale[None, :] / scale[:, None]
     residual = jnp.max(jnp.abs(m * f) / scale)
     return residual, residual <= ftol * jnp.maximum(jnp.max(jnp.abs(J_s)), 1e-300)
 
 
-def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, ftol: float = 1e-7):
+_residual_test, _value_and_jac = residual_test, value_and_jac  # old private names
+
+
+def _scaled_max(dx, scale):
+    return jnp.max(jnp.abs(dx) / scale)
+
+
+def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, ftol: float = 1e-7,
+           stop_on_residual: bool = False):
     """Damped Newton from one seed on the equations selected by ``mask`` (all by default).
 
-    With every equation selected this is Newton's method; with fewer (a 0/1 ``mask``) each step is
-    the minimum-norm step in coordinates scaled by ``scale`` (Gauss–Newton), which projects the
-    seed onto the curve or surface those equations define (how nullcline vertices are refined).
-    Both uses share one compiled program: ``mask`` is runtime data.
+    With ``mask=None`` the step solves :math:`J \\Delta = -F` directly.  With a 0/1 ``mask``
+    (runtime data: every mask shares one compiled program) only the selected equations are
+    imposed and each step is the minimum-norm step in coordinates scaled by ``scale``
+    (Gauss–Newton), which projects the seed onto the curve or surface those equations define
+    (how nullcline vertices are refined); with every equation selected it is Newton's step,
+    computed through :math:`J J^T`.  A singular system falls back to steepest descent on the merit.
+
+    Stops at a scaled step below ``xtol`` (or, with ``stop_on_residual``, as soon as the residual
+    test passes), after ``max_iter`` steps, when no step fraction lowers the merit, or 1e3 scales
+    away from the seed.  Converged means the residual test (``ftol``) at the final point and,
+    unless ``stop_on_residual``, a final step below ``xtol``.
 
     Returns ``(x, converged, residual, J)``: ``residual = max_i |F_i(x)| / s_i`` over the selected
     equations, ``J`` the full Jacobian at ``x``.
     """
-    alphas = 2.0 ** -jnp.arange(12.0)
+    alphas = 2.0 ** -jnp.arange(float(ALPHAS))
     scale = jnp.asarray(scale, x0.dtype)
     m = jnp.ones_like(x0) if mask is None else jnp.asarray(mask, x0.dtype)
 
@@ -58,19 +92,22 @@ def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, 
 
     def step_of(f, J):
         Jz = m[:, None] * J * scale[None, :]  # selected rows, scaled coordinates
-        lam = lu_solve(Jz @ Jz.T + jnp.diag(1.0 - m), m * f)
-        dx = -scale * (Jz.T @ lam)
+        if mask is None:
+            dx = -lu_solve(J, f)
+        else:
+            lam = lu_solve(Jz @ Jz.T + jnp.diag(1.0 - m), m * f)
+            dx = -scale * (Jz.T @ lam)
         # singular system: fall back to steepest descent on the merit
         grad = -scale * (Jz.T @ (m * f / scale)) / jnp.maximum(jnp.sum(Jz**2), 1e-300)
         return jnp.where(jnp.all(jnp.isfinite(dx)), dx, grad)
 
-    value_and_jac = _value_and_jac(F)
+    vj = value_and_jac(F)
 
     # One call site of the Jacobian (the top of the loop): the loop stops by an iteration that
     # evaluates f and J at the final x and does not move, so no separate evaluation is compiled.
     def body(state):
         x, _, _, it, _, small = state
-        J, f = value_and_jac(x)
+        J, f = vj(x)
         m0 = merit(f)
         dx = step_of(f, J)
         trial = jax.vmap(lambda a: merit(F(x + a * dx)))(alphas)
@@ -79,52 +116,121 @@ def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, 
         k = jnp.where(jnp.any(ok), jnp.argmax(ok), jnp.argmin(trial))
         improved = trial[k] <= m0
         done = small | (m0 == 0.0) | (it == max_iter)
+        if stop_on_residual:
+            done = done | residual_test(f, J, scale, m, ftol)[1]
         step = jnp.where(improved & ~done, alphas[k] * dx, 0.0)
-        far = jnp.max(jnp.abs(x + step - x0) / scale) > 1e3  # wandered off: give up early
-        small = done | (jnp.max(jnp.abs(step) / scale) < xtol)
+        far = _scaled_max(x + step - x0, scale) > 1e3  # wandered off: give up early
+        small = done | (_scaled_max(step, scale) < xtol)
         return x + step, f, J, it + 1, done | ~improved | far, small & ~far & (it < max_iter)
-
-    def cond(state):
-        return ~state[4]
 
     n = x0.shape[0]
     state = (x0, jnp.zeros(n, x0.dtype), jnp.zeros((n, n), x0.dtype), 0, jnp.zeros((), bool),
              jnp.zeros((), bool))
-    x, f, J, _, _, small = lax.while_loop(cond, body, state)
-    residual, root = _residual_test(f, J, scale, m, ftol)
+    x, f, J, _, _, small = lax.while_loop(lambda s: ~s[4], body, state)
+    residual, root = residual_test(f, J, scale, m, ftol)
+    if stop_on_residual:  # the final point passed the test (a far point's f is not its own)
+        small = _scaled_max(x - x0, scale) <= 1e3
     return x, small & jnp.all(jnp.isfinite(x)) & root, residual, J
 
 
-def correct(F, x0, scale, *, iters: int = 8, ftol: float = 1e-10, max_step: float = 0.1):
-    """Plain Newton, ``iters`` steps, from a guess close to a root: a corrector (a point
-    interpolated between two nearby roots, a predicted point on a branch).
+def _lu_step(J, rhs):
+    return lu_solve(J, rhs), J
+
+
+def correct(F, x0, scale, *, iters: int = 8, ftol: float = 1e-10, max_step: float | None = 0.1,
+            xtol: float | None = None, linearize=None, solve=_lu_step):
+    """Plain Newton, at most ``iters`` steps, from a guess close to a root: a corrector (a point
+    interpolated between two nearby roots, a predicted point on a branch, a shooting guess).
 
     No line search, so it compiles to a fraction of :func:`newton`; quadratic convergence from a
-    close guess makes a small count enough: at most ``iters`` steps, ending with the step taken
-    after the residual first passes the test (one polishing step, to rounding level).  Steps are
-    capped at ``max_step`` (scaled) so that a poor guess cannot jump to another branch.
-    Converged means a residual below ``ftol`` relative to the scaled Jacobian: near a singular
-    Jacobian (a branch point) the steps need not shrink, but the residual does.  Returns
-    ``(x, converged, residual, J)``, ``J`` the Jacobian at the last iterate before its final step.
+    close guess makes a small count enough.  Steps are capped at ``max_step`` (scaled; ``None``:
+    no cap) so that a poor guess cannot jump to another branch.  A non-finite step stops it
+    where it is (reported below).
+
+    The linear algebra is pluggable: ``linearize(y) -> (F(y), state)`` (default: F and its dense
+    Jacobian J by one forward pass) and ``solve(state, rhs) -> (dx, info)`` solving
+    :math:`J\\,dx = \\mathrm{rhs}` (default: :func:`.linalg.lu_solve`, ``info = J``); ``info``
+    carries whatever the solve yields besides the step (a tangent, the collocation's interval maps).
+
+    Stop test:
+
+    * ``xtol=None`` (the residual test, needs the default dense J): stop after the step that
+      follows the first pass of :func:`residual_test` (one polishing step, to rounding level);
+      converged means that test passed.  Near a singular Jacobian (a branch point) the steps
+      need not shrink, but the residual does.
+    * ``xtol``: stop after a scaled step below ``xtol``; converged means the last step was below
+      ``ACCEPT * xtol`` (the count may cut quadratic convergence one step short, whose next
+      step would be far below ``xtol``).
+
+    Returns ``(x, converged, residual, info)``: ``residual = max_i |F_i| / s_i`` and ``info``
+    (J by default) at the last iterate before its final step.
     """
     scale = jnp.asarray(scale, x0.dtype)
-    value_and_jac = _value_and_jac(F)
+    if linearize is None:
+        vj = value_and_jac(F)
+        linearize = lambda y: vj(y)[::-1]  # noqa: E731
+    elif xtol is None:
+        raise ValueError("correct: a custom linearize needs xtol (the residual test needs the dense Jacobian)")
     ones = jnp.ones_like(x0)
 
     def body(state):
-        x, _, _, i, _ = state
-        J, f = value_and_jac(x)
-        dx = -lu_solve(J, f)
-        dx = jnp.where(jnp.all(jnp.isfinite(dx)), dx, 0.0)  # singular J: stay (reported below)
-        size = jnp.max(jnp.abs(dx) / scale)
-        passed = _residual_test(f, J, scale, ones, ftol)[1]
-        return x + dx * jnp.minimum(1.0, max_step / jnp.maximum(size, 1e-300)), f, J, i + 1, passed
+        x, *_, i, _ = state
+        f, lin = linearize(x)
+        dx, info = solve(lin, -f)
+        size = _scaled_max(dx, scale)
+        finite = jnp.isfinite(size)
+        if xtol is None:
+            residual, passed = residual_test(f, lin, scale, ones, ftol)
+        else:
+            residual, passed = _scaled_max(f, scale), size < xtol
+        if max_step is not None:
+            dx = dx * jnp.minimum(1.0, max_step / jnp.maximum(size, 1e-300))
+        x = x + jnp.where(finite, dx, 0.0)  # singular: stay (reported below)
+        return x, info, residual, passed, size, i + 1, passed | ~finite
 
-    n = x0.shape[0]
-    init = (x0, jnp.zeros(n, x0.dtype), jnp.zeros((n, n), x0.dtype), 0, jnp.zeros((), bool))
-    x, f, J, _, _ = lax.while_loop(lambda s: (s[3] < iters) & ~s[4], body, init)
-    residual, root = _residual_test(f, J, scale, ones, ftol)
-    return x, jnp.all(jnp.isfinite(x)) & root, residual, J
+    shapes = jax.eval_shape(lambda y: solve(linearize(y)[1], y)[1], x0)
+    info0 = jax.tree.map(lambda a: jnp.zeros(a.shape, a.dtype), shapes)
+    zero = jnp.zeros((), x0.dtype)
+    init = (x0, info0, zero, jnp.zeros((), bool), zero, 0, jnp.zeros((), bool))
+    x, info, residual, passed, size, _, _ = lax.while_loop(lambda s: (s[5] < iters) & ~s[6], body, init)
+    converged = passed if xtol is None else size < ACCEPT * xtol
+    return x, converged & jnp.all(jnp.isfinite(x)), residual, info
+
+
+def levenberg_marquardt(F, x0, scale, tol, gtol, max_iter):
+    """Minimise :math:`q = \\tfrac12 \\|F / s\\|^2` from one seed (Marquardt's scaling, Nielsen's
+    damping update).  Returns ``(x, root, stationary)``: a root by :func:`residual_test`
+    (``tol``); a stationary point of q (q > 0) where the scaled gradient is below ``gtol`` times
+    :math:`\\|J_s\\| \\|F_s\\|` (F orthogonal to the range of J)."""
+    vj = value_and_jac(F)
+    ones = jnp.ones_like(x0)
+
+    def body(state):
+        x, mu, nu, it, _, _, _ = state
+        J, f = vj(x)
+        Js, fs = J * scale[None, :] / scale[:, None], f / scale
+        root = residual_test(f, J, scale, ones, tol)[1]
+        g = Js.T @ fs
+        flat = jnp.linalg.norm(g) <= gtol * jnp.linalg.norm(Js) * jnp.linalg.norm(fs)
+        A = Js.T @ Js
+        d = jnp.maximum(jnp.diag(A), 1e-12 * jnp.max(jnp.diag(A)) + 1e-300)
+        step = -spd_solve(A + mu * jnp.diag(d), g) * scale
+        f_new = F(x + step)
+        q0, q1 = 0.5 * fs @ fs, 0.5 * jnp.sum((f_new / scale) ** 2)
+        gain = q0 - q1
+        predicted = -(g @ (step / scale)) - 0.5 * jnp.sum((Js @ (step / scale)) ** 2)
+        rho = gain / jnp.maximum(predicted, 1e-300)
+        good = jnp.isfinite(q1) & (gain > 0)  # a failed Cholesky gives a non-finite trial: rejected
+        mu_new = jnp.where(good, mu * jnp.maximum(1.0 / 3.0, 1.0 - (2.0 * rho - 1.0) ** 3), mu * nu)
+        nu_new = jnp.where(good, 2.0, 2.0 * nu)
+        done = root | flat | (it + 1 >= max_iter) | (mu > 1e16)
+        x_new = jnp.where(good & ~done, x + step, x)
+        return x_new, mu_new, nu_new, it + 1, done, root, flat
+
+    init = (x0, jnp.asarray(1e-3, x0.dtype), jnp.asarray(2.0, x0.dtype), 0, False, False, False)
+    x, _, _, _, _, root, flat = lax.while_loop(lambda s: ~s[4], body, init)
+    finite = jnp.all(jnp.isfinite(x))
+    return x, root & finite, flat & finite & ~root
 
 
 @partial(jit, static_argnames=("flow",))

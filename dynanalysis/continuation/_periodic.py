@@ -72,6 +72,7 @@ from dynanalysis._numerics.status import Status
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
 from dynanalysis._cycles import LimitCycle
 from dynanalysis._model.domain import check_range
+from dynanalysis._numerics.newton import correct
 from dynanalysis._numerics.special import SpecialPoint
 from dynanalysis._numerics.normalform import hopf_vectors
 from dynanalysis._model.system import as_ode
@@ -200,38 +201,32 @@ def _corrector(system, z, tau, h, args, S, xtol, max_iter=12):
     :func:`.continuation._step`): Newton with the condensed solve, steps capped at 0.1 (scaled),
     and the new tangent from the converged Jacobian."""
     p, k, mesh, ref, _ = args
-    size = z.shape[0]
     z0 = z + h * tau * S
     grad_phase = jax.grad(lambda y: system.phase(y, mesh, ref, S))
     rows = jnp.stack([grad_phase(z0), tau / S])  # the phase condition is linear: its row is constant
-    e_last = jnp.zeros((system.ntst, system.ncol * system.flow.dim, 1), z.dtype)
+    N, mn = system.ntst, system.ncol * system.flow.dim
+    e_last = jnp.zeros((N, mn, 1), z.dtype)
 
-    def solve(y):
+    def linearize(y):
+        """The residual (interval parts, phase, arclength) and the interval blocks."""
         r, A = _blocks(system, y, p, k, mesh)
-        F_b = jnp.stack([system.phase(y, mesh, ref, S), tau @ ((y - z0) / S)])
-        B = (jnp.concatenate([-r[..., None], e_last], axis=2), jnp.stack([-F_b, jnp.array([0.0, 1.0])], axis=1))
+        return jnp.concatenate([r.ravel(), system.phase(y, mesh, ref, S)[None], (tau @ ((y - z0) / S))[None]]), A
+
+    def solve(A, rhs):
+        """The Newton step and, from the same elimination, the tangent (right-hand side the
+        arclength row's unit vector) and the interval maps."""
+        B = (jnp.concatenate([rhs[:-2].reshape(N, mn, 1), e_last], axis=2),
+             jnp.stack([rhs[-2:], jnp.array([0.0, 1.0], z.dtype)], axis=1))
         X, maps = _bordered_solve(system, A, rows, B)
-        return X[:, 0], X[:, 1], maps
-
-    def body(state):
-        y, *_, it, _ = state
-        dy, t, maps = solve(y)
-        size_ = jnp.max(jnp.abs(dy) / S)
-        dy = jnp.where(jnp.isfinite(size_), dy * jnp.minimum(1.0, 0.1 / jnp.maximum(size_, 1e-300)), 0.0)
-        return y + dy, t, maps, size_, it + 1, size_ < xtol
-
-    def cond(state):
-        *_, size_, it, done = state
-        return ~done & (it < max_iter) & jnp.isfinite(size_)
+        return X[:, 0], (X[:, 1], maps)
 
     # the tangent and interval maps come from the Jacobian of the last iteration (the step it
     # then took is below xtol): one copy of the solve in the compiled program
-    N, n = system.ntst, system.flow.dim
-    init = (z0, jnp.zeros(size, z.dtype), jnp.zeros((N, n, n), z.dtype), jnp.asarray(1e300, z.dtype), 0, False)
-    y, t, maps, last, _, _ = lax.while_loop(cond, body, init)
+    y, ok, _, (t, maps) = correct(None, z0, S, iters=max_iter, xtol=xtol, max_step=0.1,
+                                  linearize=linearize, solve=solve)
     t = t / S
     t = t / jnp.linalg.norm(t)  # unit tangent in scaled coordinates
-    ok = (last < 100 * xtol) & jnp.all(jnp.isfinite(y)) & jnp.all(jnp.isfinite(t))
+    ok = ok & jnp.all(jnp.isfinite(t))
     monodromy = lax.scan(lambda M, Mj: (Mj @ M, None), jnp.eye(system.flow.dim, dtype=z.dtype), maps)[0]
     n = system.flow.dim
     U = system.nodes(y[:-2])
