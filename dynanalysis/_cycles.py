@@ -86,6 +86,9 @@ class LimitCycle(Result):
     def message(self) -> str:
         return self.reason
 
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "message": self.message}
+
     def plot(self, ax=None, x=None, y=None, **style):
         """The orbit in the plane of ``x`` and ``y`` (:func:`dynanalysis.plotting.plot_limit_cycle`);
         returns the Axes."""

@@ -10,6 +10,7 @@ variable.  Only the compact result comes back to the host.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import warnings
 from functools import partial
 
@@ -59,9 +60,12 @@ class Equilibria(Result):
     def states(self) -> dict:
         return {n: self.x[..., i] for i, n in enumerate(self.names)}
 
-    @property
+    @functools.cached_property
     def stable(self) -> np.ndarray:
-        return self.valid & stability.stable_labels(self.labels) & ~self.double
+        out = np.zeros(self.valid.shape, bool)
+        keep = self.valid & ~self.double  # labels only where there is a root (most slots are empty)
+        out[keep] = stability.stable_labels(self.labels[keep])
+        return out
 
     def plot(self, ax=None, **style):
         """Not drawn on its own (it has no parameter values): use the diagram that holds it."""
