@@ -35,30 +35,38 @@ from dynanalysis._simulation.integrate import SimulationWarning, simulate
 from dynanalysis._numerics.linalg import lu_solve
 from dynanalysis._numerics.newton import correct
 from dynanalysis._simulation.steppers import rk4
+from dynanalysis._model.results import Result, renamed
 from dynanalysis._model.system import Flow, as_ode
+from dynanalysis._numerics.spectra import stable_cycle
+from dynanalysis._numerics.status import Status
 from dynanalysis._model.xla import jit
 
 STEPS = 4096
 
 
+@renamed(orbit="states", floquet_multipliers="multipliers")
 @dataclasses.dataclass(frozen=True)
-class LimitCycle:
+class LimitCycle(Result):
     """A periodic orbit.  ``found`` is False when the simulation did not settle on a cycle (it
     approached an equilibrium, or was irregular); then only ``reason`` is meaningful.
 
-    ``orbit[name]`` samples one period at times ``t``; ``minimum``/``maximum`` per variable;
-    ``floquet_multipliers`` sorted by modulus (descending); ``period_error`` estimates the
-    period's discretisation error; ``converged`` says whether the shooting Newton converged (when
-    it did not, ``reason`` says so and the period and orbit are the simulation's).
+    ``states[name]`` samples one period at times ``t``; ``minimum``/``maximum`` per variable;
+    ``multipliers`` (Floquet) sorted by modulus (descending); ``stable`` by
+    :func:`.spectra.stable_cycle`; ``period_error`` estimates the period's discretisation error;
+    ``converged`` says whether the shooting Newton converged (when it did not, ``reason`` says
+    so and the period and orbit are the simulation's).  ``status``: ``converged`` (a cycle,
+    refined when asked), ``no convergence`` (found by simulation, the shooting failed), ``not
+    found`` (settled on an equilibrium), ``diverged``, or ``undecided`` (simulate longer);
+    ``message`` is ``reason``.  ``orbit`` and ``floquet_multipliers`` are deprecated aliases.
     """
 
     found: bool
     period: float = np.nan
     t: np.ndarray | None = None
-    orbit: dict | None = None
+    states: dict | None = None
     minimum: dict | None = None
     maximum: dict | None = None
-    floquet_multipliers: np.ndarray | None = None
+    multipliers: np.ndarray | None = None
     stable: bool | None = None
     converged: bool = False
     period_error: float = np.nan
@@ -66,10 +74,27 @@ class LimitCycle:
     reason: str = ""
     model: object = None
     params: dict | None = None
+    status: Status | None = None  # None: from found / reason (a cycle built by hand)
 
-    def plot(self, ax=None, x=None, y=None, **kw):
+    def __post_init__(self):
+        status = self.status
+        if status is None:
+            status = (Status.CONVERGED if not self.reason else Status.NO_CONVERGENCE) if self.found \
+                else Status.UNDECIDED
+        object.__setattr__(self, "status", Status(status))
+
+    @property
+    def message(self) -> str:
+        return self.reason
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "message": self.message}
+
+    def plot(self, ax=None, x=None, y=None, **style):
+        """The orbit in the plane of ``x`` and ``y`` (:func:`dynanalysis.plotting.plot_limit_cycle`);
+        returns the Axes."""
         from dynanalysis.plotting import plot_limit_cycle
-        return plot_limit_cycle(self, ax=ax, x=x, y=y, **kw)
+        return plot_limit_cycle(self, ax=ax, x=x, y=y, **style)
 
 
 # --------------------------------------------------------------------------- detection
@@ -214,10 +239,11 @@ def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | N
         return LimitCycle(False, reason=f"the simulation diverged: the state is infinite or NaN at "
                                         f"t = {tr.t[bad]:g} (with dt = {dt:g}; if the model itself "
                                         f"does not blow up there, pass a smaller dt)",
-                          model=model, params=used)
+                          model=model, params=used, status=Status.DIVERGED)
     period, index, level, reason = detect(tr.t, xs, k, transient)
     if np.isnan(period[0]):
-        return LimitCycle(False, reason=str(reason[0]), model=model, params=used)
+        return LimitCycle(False, reason=str(reason[0]), model=model, params=used,
+                          status=Status.NOT_FOUND if reason[0] == SETTLED else Status.UNDECIDED)
     x0 = xs[0, index[0]]
     after = xs[0, int(tr.t.searchsorted(transient)):]
     amp = after.max(0) - after.min(0)
@@ -245,11 +271,8 @@ def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | N
     if orbit.diverged:  # only an unconverged start far off the orbit could do this
         return LimitCycle(False, float(T), reason=f"the one-period orbit from the cycle's start "
                                                   f"diverged; {note or 'the period was found'}",
-                          model=model, params=used)
-    stable = None
-    if mult is not None:
-        trivial = np.argmin(np.abs(mult - 1.0))
-        stable = bool(np.all(np.abs(np.delete(mult, trivial)) < 1.0))
+                          model=model, params=used, status=Status.DIVERGED)
     return LimitCycle(True, float(T), orbit.t, named,
                       {n: _extremum(v, -1) for n, v in named.items()}, {n: _extremum(v, 1) for n, v in named.items()},
-                      mult, stable, converged, float(err), float(res), note, model, used)
+                      mult, stable_cycle(mult), converged, float(err), float(res), note, model, used,
+                      Status.CONVERGED if converged or not refine_orbit else Status.NO_CONVERGENCE)

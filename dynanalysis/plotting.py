@@ -138,8 +138,8 @@ def plot_fixed_points(fp, ax=None, x=None, y=None, size=8, legend=True):
     y = y or (names[1] if len(names) > 1 else None)
     seen = set()
     for i, lab in enumerate(fp.labels):
-        xv = fp.values[x][i]
-        yv = fp.values[y][i] if y else 0.0
+        xv = fp.states[x][i]
+        yv = fp.states[y][i] if y else 0.0
         ax.plot([xv], [yv], zorder=5, label=None if lab in seen else lab, **_marker(lab, size))
         seen.add(lab)
     if fp.model is not None:
@@ -261,11 +261,11 @@ def plot_limit_cycle(lc, ax=None, x=None, y=None, color="tab:green", lw=2.5, **k
     ax = _axes(ax)
     if not lc.found:
         return ax
-    names = list(lc.orbit)
+    names = list(lc.states)
     x, y = x or names[0], y or names[1]
     ls = "-" if lc.stable else "--"
     what = "stable" if lc.stable else ("unstable" if lc.stable is False else "")
-    ax.plot(lc.orbit[x], lc.orbit[y], color=color, lw=lw, ls=ls,
+    ax.plot(lc.states[x], lc.states[y], color=color, lw=lw, ls=ls,
             label=kw.pop("label", f"{what} limit cycle, T = {lc.period:.4g}".strip()), **kw)
     return ax
 
@@ -286,11 +286,13 @@ def stability_pieces(p, y, stable):
 
 def mark_special_points(ax, points, pname, y):
     """Each special point marked in its kind's style and labelled (a Hopf point with its
-    criticality where the first Lyapunov coefficient is known); one legend entry per kind."""
+    criticality where the first Lyapunov coefficient is known); one legend entry per kind.
+    Returns the Axes (new ones when ``ax`` is None)."""
+    ax = _axes(ax)
     seen = set()
     for s in points:
         style, name = special_style(s.kind)
-        yv = s.data["maximum"][y] if "maximum" in s.data else s.state[y]  # cycles: at their maximum
+        yv = s.data["maximum"][y] if "maximum" in s.data else s.states[y]  # cycles: at their maximum
         ax.plot(s.params[pname], yv, ls="none", markersize=7, zorder=6, markeredgecolor="black",
                 label=name if s.kind not in seen else None, **style)
         seen.add(s.kind)
@@ -299,6 +301,7 @@ def mark_special_points(ax, points, pname, y):
             text += " sub" if s.data["lyapunov"] > 0 else " super" if s.data["lyapunov"] < 0 else ""
         ax.annotate(text, (s.params[pname], yv), textcoords="offset points", xytext=(5, 5),
                     fontsize="small", color=style["color"])
+    return ax
 
 
 def branches(eq, p, y_index):

@@ -55,7 +55,7 @@ def render(out_dir: Path) -> str:
     folds = sorted(one.points("LP"), key=lambda s: s.params["mu"])
     # hysteresis: the lower stable branch ends at the right fold, the upper one at the left fold
     for s, target in zip(folds, (-1, 1)):
-        mu0, x0 = s.params["mu"], s.state["x"]
+        mu0, x0 = s.params["mu"], s.states["x"]
         x1 = np.sort(np.roots([-1, 0, LAM, mu0]).real)[0 if target < 0 else -1]  # the far branch
         right.annotate("", xy=(mu0, x1), xytext=(mu0, x0),
                        arrowprops=dict(arrowstyle="-|>", color="tab:orange", lw=1.6))
@@ -72,7 +72,7 @@ def render(out_dir: Path) -> str:
     fig.savefig(Path(out_dir) / "bifurcation_cusp.png", dpi=120)
     return (f"{len(lp)} folds located in (lam, mu) = [0.05, 2] x [-1.5, 1.5], max |27 mu^2 - 4 lam^3| "
             f"= {err.max():.2e}; at lam = {LAM:g} folds at mu = "
-            + ", ".join(f"{s.params['mu']:+.10f} (x = {s.state['x']:+.6f})" for s in folds)
+            + ", ".join(f"{s.params['mu']:+.10f} (x = {s.states['x']:+.6f})" for s in folds)
             + f" (exact ±{2 / (3 * np.sqrt(3)):.10f})")
 
 

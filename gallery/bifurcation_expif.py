@@ -24,7 +24,7 @@ def render(out_dir: Path) -> str:
     fig, ax = plt.subplots(figsize=(8, 5.6))
     d = bif.plot_bifurcation(ax=ax)
     (fold,) = d.points("LP")
-    I_fold, V_fold = fold.params["I"], fold.state["V"]
+    I_fold, V_fold = fold.params["I"], fold.states["V"]
     I_exact = (p["V_T"] - p["V_rest"] - p["delta_T"]) / p["R"]
     agree = abs(I_fold - I_exact) < 1e-8 and abs(V_fold - p["V_T"]) < 1e-6
     ax.axvspan(I_fold, I_RANGE[1], color="0.93", zorder=0)

@@ -58,7 +58,7 @@ def render(out_dir: Path) -> str:
                      f"stable equilibrium ({len(both)} grid values)", fontsize=10)
     fig.savefig(Path(out_dir) / "bifurcation_fhn.png", dpi=120)
     return ("FHN Hopf points at " + ", ".join(
-        f"I = {s.params['I']:.10f} (V = {s.state['V']:+.8f}, frequency {s.data['frequency']:.10f})" for s in hopf)
+        f"I = {s.params['I']:.10f} (V = {s.states['V']:+.8f}, frequency {s.data['frequency']:.10f})" for s in hopf)
         + f"; cycles found for I in [{found.min():.3f}, {found.max():.3f}], period "
           f"{np.nanmin(env.period):.2f} to {np.nanmax(env.period):.2f}, V from "
           f"{np.nanmin(env.minimum['V']):.3f} to {np.nanmax(env.maximum['V']):.3f}; bistable (cycle and stable "

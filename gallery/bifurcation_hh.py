@@ -45,7 +45,7 @@ def render(out_dir: Path) -> str:
     full.set_xlim(0, 200)
     full.set_ylim(-85, 50)
     full.legend(loc="upper right", fontsize="small", framealpha=0.95, ncol=2)
-    at = ", ".join(f"I = {s.params['I']:.3f} µA/cm² (V = {s.state['V']:.2f} mV)" for s in hopf)
+    at = ", ".join(f"I = {s.params['I']:.3f} µA/cm² (V = {s.states['V']:.2f} mV)" for s in hopf)
     full.set_title(f"Hodgkin–Huxley: equilibrium V against I, Hopf points at {at};\n"
                    f"blue: max / min V of the stable spiking cycle (simulation, {DURATION:g} ms per value)",
                    fontsize=10)
@@ -68,7 +68,7 @@ def render(out_dir: Path) -> str:
     fig.savefig(Path(out_dir) / "bifurcation_hh.png", dpi=120)
     f = 1000.0 / env.period[spiking]
     return ("HH Hopf points at " + ", ".join(
-        f"I = {s.params['I']:.6f} (V = {s.state['V']:.4f} mV, frequency {s.data['frequency']:.6f} rad/ms)"
+        f"I = {s.params['I']:.6f} (V = {s.states['V']:.4f} mV, frequency {s.data['frequency']:.6f} rad/ms)"
         for s in hopf)
         + f"; spiking cycle found for I in [{I[spiking].min():g}, {I[spiking].max():g}], rate "
           f"{f.min():.1f} to {f.max():.1f} Hz; bistable (stable rest and spiking) at I = "

@@ -45,7 +45,7 @@ def render(out_dir: Path) -> str:
     ax.set_title(f"dx/dt = sin(x) + I: equilibria against I; {len(lp)} folds (saddle-nodes) at I = ±1")
     fig.tight_layout()
     fig.savefig(Path(out_dir) / "bifurcation_sine.png", dpi=120)
-    where = ", ".join(f"I = {s.params['I']:+.12f} (x = {s.state['x']:+.6f})" for s in lp)
+    where = ", ".join(f"I = {s.params['I']:+.12f} (x = {s.states['x']:+.6f})" for s in lp)
     return f"{len(lp)} folds: {where}; no branch points" if not d.points("BP") else f"folds: {where}"
 
 

@@ -41,7 +41,7 @@ def render(out_dir: Path) -> str:
             label="continued bump: stable (one neutral mode)")
     hx.plot(np.where(~st, k, np.nan), np.where(~st, height, np.nan), color="tab:red", lw=1.8, ls="--",
             label="continued bump: unstable (1 unstable)")
-    hf = peak(np.asarray(fold.state["u"]))
+    hf = peak(np.asarray(fold.states["u"]))
     hx.plot([fold.params["k"]], [hf], "D", ms=9, mfc="w", mec="k", mew=1.6,
             label=f"fold LP at k = {fold.params['k']:.8g}")
     hx.axvline(k_c, color="0.4", ls=":", lw=1.2, label=f"k_c = ρ J0² / (8 √(2π) a) = {k_c:.8g}")

@@ -41,7 +41,7 @@ def render(out_dir: Path) -> str:
     spike_end = z[env.found & (z < fold.params["z"] + 0.5)].max()  # last spiking cycle before the gap
     small = dict(fontsize="small", color="0.25")
     left.annotate(f"burst starts after the lower fold\n(z = {fold.params['z']:.4f}), passed slowly",
-                  (fold.params["z"], fold.state["x"]),
+                  (fold.params["z"], fold.states["x"]),
                   xytext=(1.25, -2.35), arrowprops=dict(arrowstyle="->", color="0.4", lw=0.8), **small)
     left.annotate(f"burst ends: spiking cycles\nend near z = {spike_end:.2f}",
                   (spike_end, env.maximum["x"][np.flatnonzero(z == spike_end)[0]]),
@@ -67,7 +67,7 @@ def render(out_dir: Path) -> str:
     fig.savefig(Path(out_dir) / "fastslow_hindmarsh_rose.png", dpi=120)
     zz = tr.states["z"][keep]
     spiking = z[env.found]
-    return ("HR fast subsystem: folds at " + ", ".join(f"z = {s.params['z']:.9f} (x = {s.state['x']:+.6f})" for s in lp)
+    return ("HR fast subsystem: folds at " + ", ".join(f"z = {s.params['z']:.9f} (x = {s.states['x']:+.6f})" for s in lp)
             + "; Hopf at " + ", ".join(f"z = {s.params['z']:.6f} (frequency {s.data['frequency']:.6f})" for s in hopf)
             + f"; fast cycles found for z in [{spiking.min():.2f}, {spiking.max():.2f}] (grid 0.01); "
               f"bursting trajectory z in [{zz.min():.4f}, {zz.max():.4f}]; undecided by simulation at z = "

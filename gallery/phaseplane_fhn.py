@@ -22,9 +22,9 @@ def render(out_dir: Path) -> str:
     ax.legend(loc="upper left", fontsize="small", framealpha=0.9)
     fig.tight_layout()
     fig.savefig(Path(out_dir) / "phaseplane_fhn.png", dpi=120)
-    V, w = fp.values["V"][0], fp.values["w"][0]
+    V, w = fp.states["V"][0], fp.states["w"][0]
     return (f"FHN I = 0.8: {fp.labels[0]} at (V, w) = ({V:.10f}, {w:.10f}); stable cycle, "
-            f"period {lc.period:.8f}, |Floquet multipliers| {np.round(np.sort(np.abs(lc.floquet_multipliers)), 9)}")
+            f"period {lc.period:.8f}, |Floquet multipliers| {np.round(np.sort(np.abs(lc.multipliers)), 9)}")
 
 
 if __name__ == "__main__":

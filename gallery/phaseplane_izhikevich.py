@@ -24,7 +24,7 @@ def render(out_dir: Path) -> str:
         ax.set_title(f"regular spiking, I = {I:g}: {len(fp)} fixed point(s), {rate:.0f} Hz")
         ax.set_ylabel("u (recovery variable, mV/ms)")
         ax.legend(loc="lower right", fontsize="x-small", framealpha=0.9)
-        points = [f"{l} at V = {v:.4f}" for l, v in zip(fp.labels, fp.values["V"])] or ["no fixed point"]
+        points = [f"{l} at V = {v:.4f}" for l, v in zip(fp.labels, fp.states["V"])] or ["no fixed point"]
         out.append(f"I = {I:g}: {', '.join(points)}, {n_spikes} spikes")
     fig.suptitle("Izhikevich (2003) neuron: V-nullcline (parabola), u-nullcline (line), reset V = c")
     fig.savefig(Path(out_dir) / "phaseplane_izhikevich.png", dpi=120)

@@ -21,7 +21,7 @@ def test_sine_folds_exact_although_the_grid_is_coarse():
         assert abs(abs(s.params["I"]) - 1.0) < 1e-9
         # at I = +1 the folds sit at x = -pi/2 mod 2 pi, at I = -1 at +pi/2 mod 2 pi
         target = -np.sign(s.params["I"]) * np.pi / 2
-        assert abs(np.mod(s.state["x"] - target + np.pi, 2 * np.pi) - np.pi) < 1e-6
+        assert abs(np.mod(s.states["x"] - target + np.pi, 2 * np.pi) - np.pi) < 1e-6
     # every grid value: the equilibria are the roots of sin x = -I (independent: arcsin)
     I = d.grid["I"]
     for j in (150, 200, 300, 450):  # |I| < 1: 6 or 7 simple roots
@@ -39,7 +39,7 @@ def test_cusp_fold_curves():
     assert len(lp) > 40
     for s in lp:
         assert abs(27 * s.params["mu"] ** 2 - 4 * s.params["lam"] ** 3) < 1e-8
-        assert abs(s.state["x"] ** 2 - s.params["lam"] / 3) < 1e-8  # f_x = lam - 3 x^2 = 0
+        assert abs(s.states["x"] ** 2 - s.params["lam"] / 3) < 1e-8  # f_x = lam - 3 x^2 = 0
 
 
 sincos = da.ode(lambda x, a=1.0, b=1.0: dm.sin(a * x) + dm.cos(b * x), name="sincos")
@@ -68,7 +68,7 @@ def test_sincos_two_parameters_branch_points_not_folds():
     sp = d.special_points
     assert sp and {s.kind for s in sp} == {"BP"}
     a, b, x = (np.array([s.params["a"] for s in sp]), np.array([s.params["b"] for s in sp]),
-               np.array([s.state["x"] for s in sp]))
+               np.array([s.states["x"] for s in sp]))
     # located by Newton on the branch-point system, which is regular there: to rounding
     np.testing.assert_allclose(b, 2 * a, rtol=0, atol=1e-12)
     np.testing.assert_allclose(x, np.pi / b, rtol=0, atol=1e-12)
@@ -93,7 +93,7 @@ def test_sincos_every_crossing_found_is_exact_on_a_wide_box():
     sp = d.special_points
     assert len(sp) > 90 and {s.kind for s in sp} == {"BP"}
     a, b, x = (np.array([s.params["a"] for s in sp]), np.array([s.params["b"] for s in sp]),
-               np.array([s.state["x"] for s in sp]))
+               np.array([s.states["x"] for s in sp]))
     # the closed form: sin(a x) = +-1 and cos(b x) = -+1
     assert np.max(np.abs(np.abs(np.sin(a * x)) - 1)) < 1e-14
     assert np.max(np.abs(np.sin(a * x) + np.cos(b * x))) < 1e-14
@@ -132,7 +132,7 @@ def test_fhn_hopf_points_at_closed_form(fhn_sweep):
     h = fhn_sweep.points("H")
     assert [round(s.params["I"], 6) for s in h] == [0.331281, 1.418719]
     np.testing.assert_allclose([s.params["I"] for s in h], [0.331281337454746, 1.41871866254525], atol=1e-8)
-    np.testing.assert_allclose([s.state["V"] for s in h], [-0.967470929795826, 0.967470929795826], atol=1e-7)
+    np.testing.assert_allclose([s.states["V"] for s in h], [-0.967470929795826, 0.967470929795826], atol=1e-7)
     np.testing.assert_allclose([s.data["frequency"] for s in h], 0.275506805723561, rtol=1e-7)
     # stability changes exactly there on the grid
     I, st = fhn_sweep.grid["I"], fhn_sweep.equilibria.stable[:, 0]
@@ -311,7 +311,7 @@ def test_hindmarsh_rose_fast_slow_folds_at_closed_form():
     d = fs.compute()
     lp = d.points("LP")
     np.testing.assert_allclose([s.params["z"] for s in lp], [49 / 27, 3.0], atol=1e-9)
-    np.testing.assert_allclose([s.state["x"] for s in lp], [-4 / 3, 0.0], atol=1e-7)
+    np.testing.assert_allclose([s.states["x"] for s in lp], [-4 / 3, 0.0], atol=1e-7)
     z = d.grid["z"]
     assert np.all(d.equilibria.counts[(z > 1.82) & (z < 2.99)] == 3)
     assert np.all(d.equilibria.counts[(z < 1.81) | (z > 3.01)] == 1)

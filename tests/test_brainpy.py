@@ -68,7 +68,7 @@ def test_sin_phase_line_equilibria_at_k_pi_odd_stable():
     assert fps.shape == (7,)
     np.testing.assert_allclose(np.sort(fps), k * np.pi, atol=1e-12)
     fp = pp.fixed_points()
-    order = np.argsort(fp.values['x'])
+    order = np.argsort(fp.states['x'])
     stable = fp.stable[order]
     np.testing.assert_array_equal(stable, k % 2 == 1)  # eigenvalue cos(k pi) < 0 for odd k
 
@@ -81,7 +81,7 @@ def test_sin_bifurcation_tutorial_call_fold_at_one():
     # x = -pi/2 mod 2 pi inside [-10, 10]: -5 pi/2, -pi/2, 3 pi/2, all at I = 1 exactly
     assert len(folds) == 3
     np.testing.assert_allclose([s.params['Iext'] for s in folds], 1.0, atol=1e-9)
-    np.testing.assert_allclose(sorted(s.state['x'] for s in folds), [-2.5 * np.pi, -0.5 * np.pi, 1.5 * np.pi],
+    np.testing.assert_allclose(sorted(s.states['x'] for s in folds), [-2.5 * np.pi, -0.5 * np.pi, 1.5 * np.pi],
                                atol=1e-6)
     # BrainPy's return value: every equilibrium with its parameter and slope, all on the curve
     assert xs.shape == pars.shape == dfdx.shape
@@ -149,7 +149,7 @@ def test_fhn_codim2_hopf_points_on_closed_form():
     hopf = d.points('H')
     assert len(hopf) >= 10 and not d.points('LP')  # b = 0.8 < 1: one equilibrium, no fold
     for s in hopf:
-        V, w, a, I = s.state['V'], s.state['w'], s.params['a'], s.params['Iext']
+        V, w, a, I = s.states['V'], s.states['w'], s.params['a'], s.params['Iext']
         assert abs(V) == pytest.approx(V_HOPF, abs=1e-8)          # trace zero
         assert V - V ** 3 / 3 - w + I == pytest.approx(0, abs=1e-9)  # an equilibrium
         assert V + a - FHN_B * w == pytest.approx(0, abs=1e-9)
@@ -267,8 +267,8 @@ def test_hindmarsh_rose_fast_folds_closed_form():
     folds = sorted(fs.compute().points('LP'), key=lambda s: s.params['z'])
     assert len(folds) == 2
     np.testing.assert_allclose([s.params['z'] for s in folds], zf, atol=1e-9)
-    np.testing.assert_allclose([s.state['x'] for s in folds], xf, atol=1e-6)
-    np.testing.assert_allclose([s.state['y'] for s in folds], yf, atol=1e-5)
+    np.testing.assert_allclose([s.states['x'] for s in folds], xf, atol=1e-6)
+    np.testing.assert_allclose([s.states['y'] for s in folds], yf, atol=1e-5)
     assert set(mon) == {'x', 'y', 'z'} and mon['z'].shape == (len(mon.ts), 1)
 
 

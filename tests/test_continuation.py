@@ -23,7 +23,7 @@ def test_sine_folds_to_1e10_and_the_branch_turns_back_through_them():
     assert len(lp) >= 2 and b.status == "max_steps"
     for s in lp:
         assert abs(abs(s.params["I"]) - 1.0) < 1e-10
-        assert abs(np.cos(s.state["x"])) < 1e-5  # sin x = -I = -+1 there: cos x = 0
+        assert abs(np.cos(s.states["x"])) < 1e-5  # sin x = -I = -+1 there: cos x = 0
     # through a fold the parameter turns while the state goes on: x is monotone (the branch is
     # x -> I = -sin x; starting towards larger I from x = 0 it decreases), I is not
     x, I = b.states["x"], b.params["I"]
@@ -37,7 +37,7 @@ def test_sine_folds_to_1e10_and_the_branch_turns_back_through_them():
 def test_saddle_node_normal_form_fold_at_zero():
     b = ct.equilibria(saddle_node, "mu", start={"x": -1.0}, bounds=(-1.0, 0.5))
     (lp,) = b.points("LP")
-    assert abs(lp.params["mu"]) < 1e-10 and abs(lp.state["x"]) < 1e-5
+    assert abs(lp.params["mu"]) < 1e-10 and abs(lp.states["x"]) < 1e-5
     # came back: the branch ends at the lower bound on the other (positive, unstable) side
     assert b.status == "bounds" and b.params["mu"][-1] == pytest.approx(-1.0, abs=1e-12)
     assert b.states["x"][-1] == pytest.approx(1.0, abs=1e-9) and not b.stable[-1] and b.stable[0]
@@ -49,7 +49,7 @@ def test_fitzhugh_nagumo_hopf_points_frequency_and_criticality():
     assert len(h) == 2 and b.status == "bounds"
     for s, (I, V, w) in zip(sorted(h, key=lambda s: s.params["I"]), FHN_HOPF):
         assert abs(s.params["I"] - I) < 1e-8
-        assert abs(s.state["V"] - V) < 1e-7 and abs(s.state["w"] - w) < 1e-7
+        assert abs(s.states["V"] - V) < 1e-7 and abs(s.states["w"] - w) < 1e-7
         assert abs(s.data["frequency"] - FHN_OMEGA) < 1e-8
         assert s.data["lyapunov"] > 0 and s.data["criticality"] == "subcritical"  # REFERENCE: both subcritical
     # stable outside [I_H1, I_H2], unstable inside

@@ -38,7 +38,7 @@ def test_cusp_fold_curves_and_cusp_point():
     assert mu.min() < -0.9 and mu.max() > 0.38 and np.all(lam >= 0)  # both branches
     (cp,) = c.special_points
     assert cp.kind == "CP" and cp.data["located"]
-    assert abs(cp.params["mu"]) < 1e-8 and abs(cp.params["lam"]) < 1e-8 and abs(cp.state["x"]) < 1e-8
+    assert abs(cp.params["mu"]) < 1e-8 and abs(cp.params["lam"]) < 1e-8 and abs(cp.states["x"]) < 1e-8
     assert set(cp.params) == {"mu", "lam"} and cp.model.parameters["lam"] == cp.params["lam"]
     assert np.all(c.stable)  # no eigenvalue besides the critical one
     # the same curve from a brute-force sweep's fold point (less sharply located: refined first)
@@ -66,7 +66,7 @@ def test_bogdanov_takens_normal_form(s):
     assert np.max(np.abs(x + b2 / 2)) < 1e-12 and np.max(np.abs(fold.states["y"])) < 1e-12
     (bt,) = fold.special_points
     assert bt.kind == "BT" and bt.data["located"]
-    assert abs(bt.params["b1"]) < 1e-8 and abs(bt.params["b2"]) < 1e-8 and abs(bt.state["x"]) < 1e-8
+    assert abs(bt.params["b1"]) < 1e-8 and abs(bt.params["b2"]) < 1e-8 and abs(bt.states["x"]) < 1e-8
     assert np.max(np.abs(bt.data["eigenvalues"])) < 1e-8  # a double zero eigenvalue
     # the other eigenvalue is the trace s x: stable where s x < 0
     inner = np.abs(x) > 1e-6
@@ -239,7 +239,7 @@ def test_wong_wang_fold_curve_against_scipy_and_cusp_at_the_pitchfork():
     (cp,) = c.special_points
     assert cp.kind == "CP" and abs(cp.params["c"]) < 1e-8
     assert abs(cp.params["mu"] - _ww_pitchfork()) < 1e-6
-    assert abs(cp.state["s1"] - cp.state["s2"]) < 1e-8
+    assert abs(cp.states["s1"] - cp.states["s2"]) < 1e-8
     assert c.params["c"][idx].min() < -10 and c.params["c"][idx].max() > 0  # both sides of the cusp
 
 

@@ -19,7 +19,7 @@ def test_sine_one_branch_through_every_fold_inside_the_box():
     (b,) = d.branches
     lp = d.points("LP")
     assert len(lp) == 6 and all(abs(abs(s.params["I"]) - 1) < 1e-10 for s in lp)
-    assert np.allclose(sorted(s.state["x"] for s in lp), np.pi / 2 + np.pi * np.arange(-3, 3), atol=1e-5)
+    assert np.allclose(sorted(s.states["x"] for s in lp), np.pi / 2 + np.pi * np.arange(-3, 3), atol=1e-5)
     assert abs(abs(b.states["x"][0]) - 10) < 1e-9 and abs(abs(b.states["x"][-1]) - 10) < 1e-9
 
 
@@ -29,7 +29,7 @@ def test_decision_model_branches_and_pitchforks():
     assert len(bp) == 2 and np.allclose(bp, WW_BP, atol=1e-7)
     lp = d.points("LP")  # the two mirror decision branches fold at one mu, at mirrored states
     assert len(lp) == 2 and abs(lp[0].params["mu"] - lp[1].params["mu"]) < 1e-8
-    assert abs(lp[0].state["s1"] - lp[1].state["s2"]) < 1e-7
+    assert abs(lp[0].states["s1"] - lp[1].states["s2"]) < 1e-7
     # at mu = 0, the REFERENCE stable symmetric state lies on a branch, stable there
     sym = [b for b in d.branches if np.any(np.abs(b.params["mu"]) < 1e-12)]
     at0 = [(b.states["s1"][i], b.states["s2"][i], b.stable[i]) for b in sym for i in np.flatnonzero(np.abs(b.params["mu"]) < 1e-12)]

@@ -6,7 +6,6 @@ from scipy.integrate import solve_ivp
 
 import dynanalysis as da
 from dynanalysis import continuation as ct
-from dynanalysis.continuation import _periodic as periodic
 from dynanalysis.models import FitzHughNagumo, HodgkinHuxley
 
 

@@ -25,7 +25,7 @@ fhn = da.ode(fhn_field, name="fhn")
 def test_sine_roots_are_k_pi_with_alternating_stability():
     fp = da.PhasePlane1D(sine, {"x": (-10, 10)}, resolutions=0.05).fixed_points()
     k = np.arange(-3, 4)
-    np.testing.assert_allclose(fp.values["x"], k * np.pi, atol=1e-12)
+    np.testing.assert_allclose(fp.states["x"], k * np.pi, atol=1e-12)
     assert list(fp.labels) == ["stable" if kk % 2 else "unstable" for kk in k]
     np.testing.assert_allclose(fp.eigenvalues[:, 0].real, np.cos(k * np.pi), atol=1e-12)
 
@@ -35,7 +35,7 @@ def test_sine_roots_are_k_pi_with_alternating_stability():
 def test_sine_double_roots_found_by_tangency(I, roots):
     fp = da.PhasePlane1D(sine, {"x": (-10, 10)}, pars_update={"I": I}, resolutions=0.05).fixed_points()
     # a double root is only determined to sqrt(machine epsilon) by its residual
-    np.testing.assert_allclose(fp.values["x"], roots, atol=1e-7)
+    np.testing.assert_allclose(fp.states["x"], roots, atol=1e-7)
     assert list(fp.labels) == ["saddle-node"] * 3
 
 
@@ -43,13 +43,13 @@ def test_close_root_pair_inside_one_grid_cell_is_not_missed():
     # sin(x) + 0.99999 has two roots 0.009 apart near -pi/2: one grid cell of 0.05 holds both
     fp = da.fixed_points(sine, {"x": (-3, 0)}, params={"I": 0.99999}, resolution=61)
     exact = np.sort([-np.pi / 2 - np.arccos(0.99999), -np.pi / 2 + np.arccos(0.99999)])
-    np.testing.assert_allclose(fp.values["x"], exact, atol=1e-12)
+    np.testing.assert_allclose(fp.states["x"], exact, atol=1e-12)
 
 
 def test_roots_at_grid_points_and_box_edges_are_reported_once():
     line = da.ode(lambda x, c=0.0: (x - c) * (x - 1.0) * (x + 1.0), name="cubic")
     fp = da.fixed_points(line, {"x": (-1.0, 1.0)}, resolution=21)  # 0 and both ends on the grid
-    np.testing.assert_allclose(fp.values["x"], [-1.0, 0.0, 1.0], atol=1e-14)
+    np.testing.assert_allclose(fp.states["x"], [-1.0, 0.0, 1.0], atol=1e-14)
 
 
 # --------------------------------------------------------------------------- FitzHugh–Nagumo
@@ -57,8 +57,8 @@ def test_fhn_fixed_point_matches_closed_form():
     pp = da.PhasePlane2D(fhn, {"V": (-3, 3), "w": (-3, 3)}, pars_update={"I": 0.8}, resolutions=0.01)
     fp = pp.fixed_points()
     assert len(fp) == 1
-    assert fp.values["V"][0] == pytest.approx(-0.272900958997298, abs=1e-10)
-    assert fp.values["w"][0] == pytest.approx(0.533873801253378, abs=1e-10)
+    assert fp.states["V"][0] == pytest.approx(-0.272900958997298, abs=1e-10)
+    assert fp.states["w"][0] == pytest.approx(0.533873801253378, abs=1e-10)
     assert fp.labels[0] == "unstable node"
     np.testing.assert_allclose(np.sort(fp.eigenvalues[0].real), [0.024819, 0.836706], atol=1e-6)
 
@@ -89,7 +89,7 @@ def test_fhn_limit_cycle_period_matches_scipy():
     assert lc.period == pytest.approx(39.4744149802, rel=1e-9)      # REFERENCE.md
     assert lc.minimum["V"] == pytest.approx(-1.97040674814, abs=1e-7)
     assert lc.maximum["V"] == pytest.approx(1.85211747322, abs=1e-7)
-    mult = np.sort(np.abs(lc.floquet_multipliers))
+    mult = np.sort(np.abs(lc.multipliers))
     assert mult[1] == pytest.approx(1.0, abs=1e-6) and mult[0] < 1e-3
 
 

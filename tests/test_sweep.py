@@ -26,7 +26,7 @@ def test_brainpy_tutorial_sweep_of_a_parameter_without_default():
     lp = d.points("LP")
     # folds of sin(x) + I at I = 1, x = -pi/2 mod 2 pi: three in [-10, 10]
     np.testing.assert_allclose([p.params["Iext"] for p in lp], 1.0, atol=1e-9)
-    np.testing.assert_allclose(sorted(p.state["x"] for p in lp), [-2.5 * np.pi, -0.5 * np.pi, 1.5 * np.pi], atol=1e-6)
+    np.testing.assert_allclose(sorted(p.states["x"] for p in lp), [-2.5 * np.pi, -0.5 * np.pi, 1.5 * np.pi], atol=1e-6)
     # at Iext = 0 the equilibria are k pi; beyond Iext = 1 there are none
     assert d.equilibria.counts[0] == 7 and d.equilibria.counts[-1] == 0
 
@@ -52,7 +52,7 @@ def test_lif_equilibrium_beyond_threshold_is_excluded():
     assert len(fp) == 0                              # V = R I = 30 > V_th = 20: the cell fires
     np.testing.assert_allclose(fp.excluded, [[30.0]], atol=1e-9)
     below = da.fixed_points(LIF(I=10.0), {"V": (-10, 40)})
-    np.testing.assert_allclose(below.values["V"], [10.0], atol=1e-9)
+    np.testing.assert_allclose(below.states["V"], [10.0], atol=1e-9)
     assert list(below.labels) == ["stable"]
 
 
@@ -99,7 +99,7 @@ def test_time_argument_that_is_unused_is_autonomous():
     def dw(w, t, V, a=0.7, b=0.8):
         return (V + a - b * w) / 12.5
     fp = da.PhasePlane2D([dV, dw], {"V": (-3, 3), "w": (-3, 3)}).fixed_points()
-    np.testing.assert_allclose(fp.values["V"], [-0.272900958997298], atol=1e-10)   # REFERENCE.md
+    np.testing.assert_allclose(fp.states["V"], [-0.272900958997298], atol=1e-10)   # REFERENCE.md
     # trajectories of a non-autonomous model are fine: only the frozen-field analyses refuse
     tr = da.PhasePlane2D(step_input, {"V": (-3, 3), "w": (-3, 3)}).trajectory({"V": [0.0], "w": [0.0]}, 1.0)
     assert np.isfinite(tr.states["V"]).all()
@@ -168,7 +168,7 @@ def test_one_variable_transcritical_is_a_branch_point_in_continuation_and_sweep(
         return p * x - x**2
     b = ct.equilibria(tc, "p", start={"x": 0.0}, bounds=(-1, 1))
     (pt,) = b.special_points
-    assert pt.kind == "BP" and abs(pt.params["p"]) < 1e-9 and abs(pt.state["x"]) < 1e-9
+    assert pt.kind == "BP" and abs(pt.params["p"]) < 1e-9 and abs(pt.states["x"]) < 1e-9
     sweep = da.Bifurcation1D(tc, {"p": (-1, 1)}, {"x": (-2, 2)}, resolutions={"p": 0.1}).compute()
     assert [s.kind for s in sweep.special_points] == ["BP"]
     assert abs(sweep.special_points[0].params["p"]) < 1e-9

@@ -51,6 +51,7 @@ from dynanalysis._simulation.integrate import simulate
 from dynanalysis._analysis.phaseplane import _BRAINPY_IGNORED, _flags, _show
 from dynanalysis._numerics.batch import pad
 from dynanalysis._numerics.special import SpecialPoint
+from dynanalysis._model.results import Result, plain
 from dynanalysis._model.system import as_ode
 from dynanalysis._model.xla import jit
 
@@ -59,7 +60,7 @@ _DEFAULT_LINE_POINTS = 401
 
 
 @dataclasses.dataclass(frozen=True)
-class CycleEnvelope:
+class CycleEnvelope(Result):
     """Limit cycles measured by simulation at each grid point: ``found`` (grid_shape), ``period``,
     ``minimum[name]``/``maximum[name]`` (NaN where no cycle was found); ``undecided``
     (grid_shape): a run there had neither settled on an equilibrium nor completed enough regular
@@ -71,9 +72,23 @@ class CycleEnvelope:
     maximum: dict
     undecided: np.ndarray | None = None
 
+    @property
+    def variables(self) -> tuple:
+        return tuple(self.minimum)
+
+    @property
+    def stable(self) -> None:
+        """Unknown: a simulation finds only the attracting cycles, without multipliers."""
+        return None
+
+    def plot(self, ax=None, **style):
+        """Not drawn on its own (it holds no parameter values): ``BifurcationDiagram.plot`` draws it."""
+        raise TypeError("a CycleEnvelope has no parameter grid to draw against; plot the "
+                        "BifurcationDiagram that holds it (diagram.plot())")
+
 
 @dataclasses.dataclass(frozen=True)
-class BifurcationDiagram:
+class BifurcationDiagram(Result):
     """Result of a sweep.  ``grid[name]`` are the parameter values (one or two parameters, grid
     shape ``tuple(len(v) for v in grid.values())``); ``equilibria`` holds every equilibrium there
     (padded arrays + mask, see :class:`sweep.Equilibria`); ``special_points`` the located LP/H."""
@@ -90,16 +105,19 @@ class BifurcationDiagram:
     def points(self, kind: str) -> list:
         return [s for s in self.special_points if s.kind == kind]
 
-    def plot(self, ax=None, y=None, **kw):
+    @property
+    def stable(self) -> np.ndarray:
+        """Per equilibrium slot, as :attr:`sweep.Equilibria.stable`."""
+        return self.equilibria.stable
+
+    def plot(self, ax=None, y=None, **style):
+        """Branches against the parameter, special points, cycle envelope
+        (:func:`dynanalysis.plotting.plot_bifurcation`); returns the Axes."""
         from dynanalysis.plotting import plot_bifurcation
-        return plot_bifurcation(self, ax=ax, y=y, **kw)
+        return plot_bifurcation(self, ax=ax, y=y, **style)
 
     def to_dict(self) -> dict:
-        return {"parameters": list(self.parameters), "grid": {k: v.tolist() for k, v in self.grid.items()},
-                "counts": self.equilibria.counts.tolist(),
-                "special_points": [{"kind": s.kind, "params": s.params, "state": s.state,
-                                    "data": {k: (np.asarray(v).tolist() if np.ndim(v) else complex(v) if np.iscomplexobj(v) else float(v))
-                                             for k, v in s.data.items()}} for s in self.special_points]}
+        return {**super().to_dict(), "counts": plain(self.equilibria.counts)}
 
 
 # --------------------------------------------------------------------------- special points

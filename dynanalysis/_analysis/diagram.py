@@ -23,10 +23,11 @@ from dynanalysis import continuation
 from dynanalysis._numerics import points
 from dynanalysis._numerics.status import Status
 from dynanalysis._equilibria.fixedpoints import fixed_points
+from dynanalysis._model.results import Result
 
 
 @dataclasses.dataclass(frozen=True)
-class Diagram:
+class Diagram(Result):
     """Branches of a continuation diagram: ``branches`` (equilibrium and periodic
     :class:`~.continuation.Branch` objects), ``special_points`` (all of them, sorted by kind and
     parameter), the ``parameter`` and its ``bounds``."""
@@ -45,13 +46,12 @@ class Diagram:
     def of_kind(self, kind: str) -> list:
         return [b for b in self.branches if b.kind == kind]
 
-    def plot(self, ax=None, y=None, **kw):
+    def plot(self, ax=None, y=None, **style):
+        """Every branch (:func:`dynanalysis.plotting.plot_diagram`); returns the Axes."""
         from dynanalysis.plotting import plot_diagram
-        return plot_diagram(self, ax=ax, y=y, **kw)
+        return plot_diagram(self, ax=ax, y=y, **style)
 
-    def to_dict(self) -> dict:
-        return {"parameter": self.parameter, "bounds": list(self.bounds),
-                "branches": [b.to_dict() for b in self.branches]}
+    # to_dict (Result): every field, branches and special points included
 
 
 def _known(branches, x, value, S, tol=1e-2) -> bool:
@@ -125,7 +125,7 @@ def _distinct(branches, S):
     out = []
     pts = [s for b in branches for s in b.special_points]
     for s in sorted(pts, key=lambda s: not s.data.get("located", True)):
-        z = np.r_[[s.state[v] for v in s.state], list(s.params.values())][:len(S)] / S[:len(s.state) + len(s.params)]
+        z = np.r_[[s.states[v] for v in s.states], list(s.params.values())][:len(S)] / S[:len(s.states) + len(s.params)]
         tol = points.kind(s.kind).dedup if s.data.get("located", True) else 1e-2
         if not any(o.kind == s.kind and np.max(np.abs(z - q)) < tol for o, q in out):
             out.append((s, z))
@@ -160,7 +160,7 @@ def compute_curves(model, parameters: tuple, bounds: dict, box: dict, *, search_
     curves = []
     for s in sorted(one.special_points, key=lambda s: (s.kind, s.params[p1])):
         kind = {"LP": "fold", "H": "hopf"}.get(s.kind)
-        q = np.array([s.params[p1], float(s.model.parameters[p2]), *(s.state[v] for v in model.variables)])
+        q = np.array([s.params[p1], float(s.model.parameters[p2]), *(s.states[v] for v in model.variables)])
         if kind is None or _on_curve(q, [c for c in curves if c.kind == kind], keys, scale):
             continue
         follow = fold_curve if kind == "fold" else hopf_curve

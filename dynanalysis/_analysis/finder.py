@@ -44,7 +44,9 @@ from dynanalysis._numerics.newton import levenberg_marquardt, newton
 from dynanalysis._numerics.batch import pad
 from dynanalysis._equilibria.fixedpoints import distinct
 from dynanalysis._simulation.steppers import rk4
+from dynanalysis._model.results import Result, plain
 from dynanalysis._model.system import ODE, as_ode, require_autonomous
+from dynanalysis._numerics.status import Status
 from dynanalysis._model.xla import jit
 
 KINDS = ("continuous", "discrete")
@@ -155,7 +157,7 @@ def _sweep(field, x0, P, scale, tol, max_iter):
 
 # --------------------------------------------------------------------------- results
 @dataclasses.dataclass(frozen=True, eq=False)
-class FixedPointSet:
+class FixedPointSet(Result):
     """Distinct fixed points (and slow points) of a high-dimensional system.
 
     Arrays have one row per point, fixed points first (by seed index), then slow points (by
@@ -181,6 +183,8 @@ class FixedPointSet:
     outliers: np.ndarray
     kind: str
     finder: Any = dataclasses.field(repr=False, default=None)
+
+    _not_data = ("finder",)
 
     def __len__(self) -> int:
         return len(self.points)
@@ -233,16 +237,33 @@ class FixedPointSet:
         """The points by variable: ``{name: (k, size)}`` (a plain function's state is ``"x"``)."""
         return self.finder._split(self.points)
 
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "points": self.points.tolist(), "speeds": self.speeds.tolist(),
-                "residuals": self.residuals.tolist(), "fixed": self.fixed.tolist(),
-                "labels": list(self.labels), "n_seeds": self.n_seeds, "n_failed": self.n_failed,
-                "n_outliers": self.n_outliers, "n_duplicates": self.n_duplicates}
+    @property
+    def variables(self) -> tuple:
+        """The model's variables (``("x",)`` for a plain function's state)."""
+        return tuple(self.finder._split(self.points[:0])) if self.finder is not None else ()
 
-    def plot(self, ax=None, index=None, **kw):
-        """The spectra in the complex plane (all points, or the one at ``index``)."""
+    @property
+    def status(self) -> Status:
+        """``converged``: every reported point converged (seeds that did not are counted in
+        ``n_failed``, never reported); ``not found`` when there is none."""
+        return Status.CONVERGED if len(self) else Status.NOT_FOUND
+
+    @property
+    def message(self) -> str:
+        return (f"{int(np.sum(self.fixed))} fixed and {len(self) - int(np.sum(self.fixed))} slow points; "
+                f"{self.n_failed} of {self.n_seeds} seeds failed, {self.n_outliers} outliers, "
+                f"{self.n_duplicates} duplicates")
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "labels": plain(self.labels), "stable": plain(self.stable),
+                "eigenvalues": plain(self.eigenvalues), "states": plain(self.states),
+                "status": self.status.value, "message": self.message}
+
+    def plot(self, ax=None, index=None, **style):
+        """The spectra in the complex plane (all points, or the one at ``index``,
+        :func:`dynanalysis.plotting.plot_spectrum`); returns the Axes."""
         from dynanalysis.plotting import plot_spectrum
-        return plot_spectrum(self, ax=ax, index=index, **kw)
+        return plot_spectrum(self, ax=ax, index=index, **style)
 
     def __repr__(self) -> str:
         n_fixed = int(np.sum(self.fixed))
@@ -252,7 +273,7 @@ class FixedPointSet:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class ParameterSpectrum:
+class ParameterSpectrum(Result):
     """One fixed point followed along a parameter and its spectrum at every value.
 
     ``parameter``, ``values`` (m,), ``points`` (m, dim), ``converged`` (m,), ``residuals`` (m,),
@@ -270,6 +291,23 @@ class ParameterSpectrum:
     n_unstable: np.ndarray
     n_neutral: np.ndarray
     kind: str
+    variables: tuple = ()
+
+    @property
+    def status(self) -> Status:
+        """``converged`` when Newton converged at every value (else ``no convergence``)."""
+        return Status.CONVERGED if bool(np.all(self.converged)) else Status.NO_CONVERGENCE
+
+    @property
+    def message(self) -> str:
+        bad = self.values[~np.asarray(self.converged, bool)]
+        return ("converged at every value" if not len(bad) else
+                f"Newton did not converge at {len(bad)} of {len(self.values)} values of {self.parameter} "
+                f"(first at {bad[0]:.6g})")
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "crossings": plain(self.crossings()), "status": self.status.value,
+                "message": self.message}
 
     def crossings(self) -> list:
         """Where eigenvalues cross the stability boundary: ``[(value, n_before, n_after)]``.
@@ -309,9 +347,11 @@ class ParameterSpectrum:
                 out.append(c)
         return out
 
-    def plot(self, ax=None, n=6, **kw):
+    def plot(self, ax=None, n=6, **style):
+        """The ``n`` leading growth rates against the parameter
+        (:func:`dynanalysis.plotting.plot_spectrum_along`); returns the Axes."""
         from dynanalysis.plotting import plot_spectrum_along
-        return plot_spectrum_along(self, ax=ax, n=n, **kw)
+        return plot_spectrum_along(self, ax=ax, n=n, **style)
 
 
 # --------------------------------------------------------------------------- the analyzer
@@ -648,7 +688,8 @@ class FixedPointFinder:
             X, ok, F, J = (np.asarray(a) for a in jax.device_get(_sweep(self.field, x0_, P_, s, tol, int(max_iter))))
         ev, _ = spectrum(J, self.kind)
         nu, nz = counts(ev, stability.jacobian_scale(J), self.kind)
-        return ParameterSpectrum(parameter, vals, X, ok, np.max(np.abs(F) / scale, axis=1), J, ev, nu, nz, self.kind)
+        return ParameterSpectrum(parameter, vals, X, ok, np.max(np.abs(F) / scale, axis=1), J, ev, nu, nz, self.kind,
+                                 tuple(self.model.variables))
 
     def continuation(self, point, parameter: str, bounds, **options):
         """Pseudo-arclength continuation of the fixed point ``point`` in ``parameter`` (through

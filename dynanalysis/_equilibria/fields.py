@@ -10,6 +10,7 @@ import jax.numpy as jnp
 
 from dynanalysis import budget
 from dynanalysis._model.domain import Domain
+from dynanalysis._model.results import Result
 from dynanalysis._model.system import require_autonomous
 from dynanalysis._model.xla import jit
 
@@ -22,7 +23,7 @@ def field_on_grid(flow, X, Y, p):
 
 
 @dataclasses.dataclass(frozen=True)
-class VectorField:
+class VectorField(Result):
     """``X, Y`` grids (rows: y), ``U, V`` the derivatives of the x and y variables there."""
 
     names: tuple
@@ -37,9 +38,10 @@ class VectorField:
     def speed(self) -> np.ndarray:
         return np.hypot(self.U, self.V)
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax=None, **style):
+        """Stream lines or arrows (:func:`dynanalysis.plotting.plot_vector_field`); returns the Axes."""
         from dynanalysis.plotting import plot_vector_field
-        return plot_vector_field(self, ax=ax, **kw)
+        return plot_vector_field(self, ax=ax, **style)
 
 
 def compute(dom: Domain, resolution) -> VectorField:
@@ -53,7 +55,7 @@ def compute(dom: Domain, resolution) -> VectorField:
 
 
 @dataclasses.dataclass(frozen=True)
-class LineField:
+class LineField(Result):
     """A phase line: ``dx[i]`` is the derivative of ``names[0]`` at ``x[i]``."""
 
     names: tuple
@@ -62,9 +64,10 @@ class LineField:
     model: object = None
     params: dict = None
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax=None, **style):
+        """The phase line (:func:`dynanalysis.plotting.plot_line_field`); returns the Axes."""
         from dynanalysis.plotting import plot_line_field
-        return plot_line_field(self, ax=ax, **kw)
+        return plot_line_field(self, ax=ax, **style)
 
 
 @partial(jit, static_argnames=("flow",))

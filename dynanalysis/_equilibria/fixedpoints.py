@@ -19,6 +19,8 @@ from dynanalysis import budget
 
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._model.domain import Domain, domain, halton
+from dynanalysis._model.results import Result, plain, renamed
+from dynanalysis._numerics.status import Status
 from dynanalysis._numerics.roots import classify_1d, roots_1d
 from dynanalysis._numerics.newton import newton_batch
 from dynanalysis._numerics.batch import pad
@@ -29,19 +31,20 @@ DEDUP_TOL = 1e-7   # scaled distance under which two roots are the same
 BOX_MARGIN = 1e-9  # scaled: roots exactly on the box's edge are kept
 
 
+@renamed(values="states")
 @dataclasses.dataclass(frozen=True)
-class FixedPoints:
+class FixedPoints(Result):
     """Distinct equilibria found; arrays have one entry per point.
 
-    ``values[name]`` (k,), ``eigenvalues`` (k, d) complex sorted by real part, ``jacobians``
-    (k, d, d), ``labels`` (k,), ``residuals`` (k,) = max_i |f_i| / range_i, ``converged`` (k,).
+    ``states[name]`` (k,) (formerly ``values``, a deprecated alias), ``eigenvalues`` (k, d) complex
+    sorted by real part, ``jacobians`` (k, d, d), ``labels`` (k,), ``residuals`` (k,) = max_i |f_i| / range_i, ``converged`` (k,).
     ``n_seeds`` seeds were tried, ``n_failed`` of them did not converge to a root in the box.
     ``excluded`` (m, d): roots of the flow where a hybrid model's spike condition holds (it
     fires and resets there, so they are not equilibria of the model); empty for smooth models.
     """
 
     names: tuple
-    values: dict
+    states: dict
     eigenvalues: np.ndarray
     jacobians: np.ndarray
     labels: np.ndarray
@@ -59,27 +62,40 @@ class FixedPoints:
 
     @property
     def points(self) -> np.ndarray:
-        return np.stack([self.values[n] for n in self.names], axis=-1)
+        return np.stack([self.states[n] for n in self.names], axis=-1)
 
     @property
     def stable(self) -> np.ndarray:
-        return np.array([stability.is_stable(s) for s in self.labels], dtype=bool)
+        return stability.stable_labels(self.labels)
+
+    @property
+    def status(self) -> Status:
+        """``converged`` when every reported point converged, ``not found`` when there is none."""
+        if not len(self):
+            return Status.NOT_FOUND
+        return Status.CONVERGED if bool(np.all(self.converged)) else Status.NO_CONVERGENCE
+
+    @property
+    def message(self) -> str:
+        return (f"{len(self)} equilibri{'um' if len(self) == 1 else 'a'} found; {self.n_failed} of "
+                f"{self.n_seeds} seeds did not converge to a root in the box")
 
     def to_dict(self) -> dict:
-        return {"variables": list(self.names),
-                "points": [{**{n: float(self.values[n][i]) for n in self.names},
+        return {**super().to_dict(), "status": self.status.value, "message": self.message,
+                "stable": plain(self.stable),
+                "points": [{**{n: plain(self.states[n][i]) for n in self.names},
                             "label": str(self.labels[i]),
-                            "eigenvalues": [complex(e) for e in self.eigenvalues[i]],
-                            "residual": float(self.residuals[i])} for i in range(len(self))],
-                "n_seeds": self.n_seeds, "n_failed": self.n_failed,
-                "excluded": [] if self.excluded is None else np.asarray(self.excluded).tolist()}
+                            "eigenvalues": plain(self.eigenvalues[i]),
+                            "residual": plain(self.residuals[i])} for i in range(len(self))],
+                "excluded": [] if self.excluded is None else plain(np.asarray(self.excluded))}
 
-    def plot(self, ax=None, x=None, y=None, **kw):
+    def plot(self, ax=None, x=None, y=None, **style):
+        """Markers by stability label (:func:`dynanalysis.plotting.plot_fixed_points`); returns the Axes."""
         from dynanalysis.plotting import plot_fixed_points
-        return plot_fixed_points(self, ax=ax, x=x, y=y, **kw)
+        return plot_fixed_points(self, ax=ax, x=x, y=y, **style)
 
     def __repr__(self) -> str:
-        rows = [", ".join(f"{n}={self.values[n][i]:.10g}" for n in self.names) + f"  {self.labels[i]}"
+        rows = [", ".join(f"{n}={self.states[n][i]:.10g}" for n in self.names) + f"  {self.labels[i]}"
                 for i in range(len(self))]
         beyond = 0 if self.excluded is None else len(self.excluded)
         note = f", {beyond} root(s) beyond the spike threshold excluded" if beyond else ""

@@ -17,6 +17,7 @@ import contourpy
 
 from dynanalysis import budget
 from dynanalysis._model.domain import Domain
+from dynanalysis._model.results import Result, plain
 from dynanalysis._model.system import require_autonomous
 from dynanalysis._equilibria.fields import field_on_grid
 from dynanalysis._numerics.batch import bucket
@@ -24,7 +25,7 @@ from dynanalysis._numerics.newton import newton_batch
 
 
 @dataclasses.dataclass(frozen=True)
-class Nullclines:
+class Nullclines(Result):
     """``curves[name]``: list of ``(k, 2)`` arrays (columns: the two plane variables) where
     d(name)/dt = 0.  ``names`` are the plane's (x, y) variables."""
 
@@ -33,12 +34,13 @@ class Nullclines:
     model: object = None
     params: dict = None
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax=None, **style):
+        """One colour per nullcline (:func:`dynanalysis.plotting.plot_nullclines`); returns the Axes."""
         from dynanalysis.plotting import plot_nullclines
-        return plot_nullclines(self, ax=ax, **kw)
+        return plot_nullclines(self, ax=ax, **style)
 
     def to_dict(self) -> dict:
-        return {"names": list(self.names), "curves": {k: [c.tolist() for c in v] for k, v in self.curves.items()}}
+        return {**super().to_dict(), "names": list(self.names), "curves": plain(self.curves)}
 
 
 def compute(dom: Domain, resolution) -> Nullclines:

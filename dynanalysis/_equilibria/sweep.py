@@ -10,6 +10,7 @@ variable.  Only the compact result comes back to the host.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import warnings
 from functools import partial
 
@@ -24,6 +25,7 @@ from dynanalysis._equilibria.fixedpoints import BOX_MARGIN, DEDUP_TOL
 from dynanalysis._numerics.batch import bucket
 from dynanalysis._numerics.roots import classify_1d, roots_1d
 from dynanalysis._numerics.newton import newton
+from dynanalysis._model.results import Result
 from dynanalysis._model.system import require_autonomous
 from dynanalysis._model.xla import jit
 
@@ -35,9 +37,11 @@ SWEEP_NEWTON_ITERS = 30
 
 
 @dataclasses.dataclass(frozen=True)
-class Equilibria:
+class Equilibria(Result):
     """Equilibria on a parameter grid, padded: ``x[..., r, :]`` is root r at each grid point
-    (NaN where ``valid`` is False), sorted by the first variable."""
+    (NaN where ``valid`` is False), sorted by the first variable; ``states[name]`` the same by
+    variable.  ``stable``: :func:`.spectra.stable_labels` of valid roots that are not tangencies
+    (a double root sits on a fold)."""
 
     names: tuple            # variables
     x: np.ndarray           # grid_shape + (R, n)
@@ -53,8 +57,20 @@ class Equilibria:
         return self.valid.sum(axis=-1)
 
     @property
+    def states(self) -> dict:
+        return {n: self.x[..., i] for i, n in enumerate(self.names)}
+
+    @functools.cached_property
     def stable(self) -> np.ndarray:
-        return self.valid & (np.max(self.eigenvalues.real, axis=-1) < 0) & ~self.double
+        out = np.zeros(self.valid.shape, bool)
+        keep = self.valid & ~self.double  # labels only where there is a root (most slots are empty)
+        out[keep] = stability.stable_labels(self.labels[keep])
+        return out
+
+    def plot(self, ax=None, **style):
+        """Not drawn on its own (it has no parameter values): use the diagram that holds it."""
+        raise TypeError("Equilibria has no parameter grid to draw against; plot the BifurcationDiagram "
+                        "that holds it (diagram.plot())")
 
     @property
     def n_unstable(self) -> np.ndarray:

@@ -55,6 +55,7 @@ from dynanalysis._numerics.points import chord_kinds
 from dynanalysis._numerics.roots import illinois, secant
 
 from dynanalysis._numerics.batch import pad
+from dynanalysis._model.results import Result, renamed
 from dynanalysis._model.xla import jit
 
 KINDS = chord_kinds()  # ("LP", "BP", "H"): the kinds this locator computes the test of, by index
@@ -69,19 +70,30 @@ BTOL = 1e-10
 NEAR = 1e-1
 
 
+@renamed(state="states")
 @dataclasses.dataclass(frozen=True)
-class SpecialPoint:
+class SpecialPoint(Result):
     """A located bifurcation: ``kind`` ("LP" fold, "BP" branch point, "H" Hopf, ...), the
-    parameter values and state there, and ``data`` (eigenvalues; for Hopf points the
-    ``frequency`` and, from continuation, the first Lyapunov coefficient ``lyapunov``).
-    ``model`` is the model with every parameter at its value there (a start for two-parameter
-    and periodic-orbit continuation)."""
+    parameter values ``params`` and state ``states[name]`` there (``state`` is a deprecated
+    alias), and ``data`` (eigenvalues; for Hopf points the ``frequency`` and, from continuation,
+    the first Lyapunov coefficient ``lyapunov``).  ``model`` is the model with every parameter at
+    its value there (a start for two-parameter and periodic-orbit continuation)."""
 
     kind: str
     params: dict
-    state: dict
+    states: dict
     data: dict
     model: object = dataclasses.field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        return {**out, "state": out["states"]}  # "state": the key before the rename
+
+    def plot(self, ax=None, y=None, **style):
+        """A labelled marker in its kind's style at (its first parameter, variable ``y``, by default
+        the first) (:func:`dynanalysis.plotting.mark_special_points`); returns the Axes."""
+        from dynanalysis.plotting import mark_special_points
+        return mark_special_points(ax, [self], next(iter(self.params)), y or next(iter(self.states)), **style)
 
     def __repr__(self) -> str:
         p = ", ".join(f"{k}={v:.10g}" for k, v in self.params.items())

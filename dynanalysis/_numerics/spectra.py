@@ -94,6 +94,31 @@ def is_stable(label_: str) -> bool:
     return label_.startswith("stable") or label_ == "degenerate stable"
 
 
+def stable_labels(labels_) -> np.ndarray:
+    """:func:`is_stable` of every label in an array (bool, same shape): the one stability rule of
+    equilibria, which every equilibrium result derives its ``stable`` from."""
+    lab = np.asarray(labels_, dtype=object)
+    if not lab.size:
+        return np.zeros(lab.shape, bool)
+    s = lab.astype(str)  # vectorised string tests: a sweep has millions of slots
+    return np.char.startswith(s, "stable") | (s == "degenerate stable")
+
+
+def stable_cycle(multipliers, tol: float = 0.0):
+    r"""The one stability rule of periodic orbits: every Floquet multiplier but the trivial one
+    (the one closest to 1) has :math:`|\mu| < 1 + \mathrm{tol}` (``tol = 0``: strictly inside
+    the unit circle).  ``multipliers`` ``(..., n)``; returns bool ``(...)`` (a Python bool for
+    one orbit), None for ``None`` (no multipliers: stability unknown)."""
+    if multipliers is None:
+        return None
+    mu = np.asarray(multipliers, dtype=complex)
+    trivial = np.argmin(np.abs(mu - 1.0), axis=-1)
+    others = np.abs(mu) < 1.0 + tol
+    np.put_along_axis(others, trivial[..., None], True, axis=-1)
+    out = np.all(others, axis=-1)
+    return bool(out) if out.ndim == 0 else out
+
+
 def kind(label_: str) -> str:
     """Style key of a label: ``saddle (2 unstable)`` -> ``saddle``."""
     return label_.split(" (")[0]

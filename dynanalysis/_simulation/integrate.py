@@ -36,6 +36,7 @@ from jax import lax
 from dynanalysis import budget
 from dynanalysis._simulation.steppers import METHODS, dopri5, fixed_stepper
 from dynanalysis._model.domain import check_number
+from dynanalysis._model.results import Result
 from dynanalysis._model.system import ODE, Flow, as_ode
 
 __all__ = ["simulate", "Trajectory", "SimulationWarning"]
@@ -57,7 +58,7 @@ def step_grid(duration: float, dt: float) -> tuple[int, float]:
 
 
 @dataclasses.dataclass(frozen=True)
-class Trajectory:
+class Trajectory(Result):
     """Result of :func:`simulate`.
 
     ``t`` has shape ``(n_records,)``: the initial time, then every ``record_every * dt``, the
@@ -94,9 +95,10 @@ class Trajectory:
             return np.asarray(count(self.spike_times))
         return np.vectorize(count, otypes=[float])(self.spike_times)
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax=None, **style):
+        """The variables against time (:func:`dynanalysis.plotting.plot_trajectory`); returns the Axes."""
         from dynanalysis.plotting import plot_trajectory
-        return plot_trajectory(self, ax=ax, **kw)
+        return plot_trajectory(self, ax=ax, **style)
 
 
 # --------------------------------------------------------------------------- compiled core

@@ -207,7 +207,7 @@ def _print_fixed_points(fp):
     if not len(fp):
         print("No fixed point found.")
     for i, label in enumerate(fp.labels):
-        where = ", ".join(f"{n}={fp.values[n][i]:.15g}" for n in fp.names)
+        where = ", ".join(f"{n}={fp.states[n][i]:.15g}" for n in fp.names)
         print(f"Fixed point #{i + 1} at {where}: {label}")
 
 
@@ -239,7 +239,7 @@ class PhasePlane1D(_BrainPy, _phaseplane.PhasePlane1D):
         if with_plot:
             fp.plot(ax=ax)
             _show(show)
-        return fp.values[self.x_var] if with_return else None
+        return fp.states[self.x_var] if with_return else None
 
 
 class PhasePlane2D(_BrainPy, _phaseplane.PhasePlane2D):
@@ -336,7 +336,7 @@ def _print_special_points(diagram):
     if len(diagram.parameters) == 1:
         for s in diagram.special_points:
             pars = ", ".join(f"{k}={v:.10g}" for k, v in s.params.items())
-            state = ", ".join(f"{k}={v:.10g}" for k, v in s.state.items())
+            state = ", ".join(f"{k}={v:.10g}" for k, v in s.states.items())
             print(f"{s.kind} point at {pars}: {state}")
         return
     for kind in sorted({s.kind for s in diagram.special_points}):

@@ -105,8 +105,8 @@ class Curve(Branch):
         return next(k for k in self.params if k != self.parameter)
 
     def to_dict(self) -> dict:
-        out = super().to_dict()
-        out["tests"] = {k: [float(a) if np.isfinite(a) else None for a in v] for k, v in (self.tests or {}).items()}
+        out = super().to_dict()  # every field, ``tests`` included (NaN -> None)
+        out["tests"] = out["tests"] or {}
         return out
 
 
@@ -221,10 +221,10 @@ def _setup(point, second_parameter, bounds, kind):
         raise ValueError(f"hopf_curve: the bialternate test is limited to {special.MAX_HOPF_DIM} variables; "
                          f"{model.name} has {model.dim}")
     names = model.variables
-    missing_v = [v for v in names if v not in point.state]
+    missing_v = [v for v in names if v not in point.states]
     if missing_v:
         raise ValueError(f"{what}: the special point's state lacks {missing_v}")
-    x0 = np.concatenate([np.ravel(np.asarray(point.state[v], float)) for v in names])
+    x0 = np.concatenate([np.ravel(np.asarray(point.states[v], float)) for v in names])
     model = model.with_missing(**{p2: 0.5 * sum(bnds[p2])})  # a second parameter without a default
     _, p = model.flat_params()
     p = np.asarray(p, float)

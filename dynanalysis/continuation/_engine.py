@@ -29,6 +29,7 @@ import jax.numpy as jnp
 from dynanalysis._numerics.newton import correct
 
 from dynanalysis._model.domain import check_number
+from dynanalysis._model.results import Result, plain
 from dynanalysis._model.xla import jit
 from dynanalysis._numerics.linalg import lu_solve
 from dynanalysis._numerics.roots import illinois, secant
@@ -100,7 +101,7 @@ class Options:
         return cls(**{**defaults, **given})
 
 @dataclasses.dataclass(frozen=True)
-class Branch:
+class Branch(Result):
     """A continued solution branch.
 
     ``kind`` ("equilibrium"), ``parameter`` (the free parameter), ``params[name]`` (arrays along
@@ -108,6 +109,10 @@ class Branch:
     and ``n_unstable`` per point, ``eigenvalues`` (points, n), ``special_points`` (located LP, BP,
     H with their data), ``status`` (why the branch ended, a :class:`~.._numerics.status.Status`:
     ``"bounds"``, ``"max_steps"``, a failure, ...) and ``message`` (the same in words).
+
+    A periodic branch (``kind`` "periodic") has its own ``period`` (points,),
+    ``minimum[name]`` / ``maximum[name]`` (points,) and Floquet ``multipliers`` (points, n); they
+    are also kept where they were (``states["period"]``, ``states["V_min"]``, ``eigenvalues``).
     """
 
     kind: str
@@ -129,21 +134,49 @@ class Branch:
     def points(self, kind: str) -> list:
         return [s for s in self.special_points if s.kind == kind]
 
-    def plot(self, ax=None, y=None, **kw):
-        """Against the parameter (``y`` a variable); fold and Hopf curves in the parameter plane."""
+    def _periodic(self, what: str):
+        if self.kind != "periodic":
+            raise AttributeError(f"{what}: only a periodic branch has it, this one is {self.kind!r}")
+
+    @property
+    def period(self) -> np.ndarray:
+        """Periodic branches: the period at each point."""
+        self._periodic("period")
+        return self.states["period"]
+
+    @property
+    def minimum(self) -> dict:
+        """Periodic branches: ``{variable: (points,)}`` the orbit's minimum at each point."""
+        self._periodic("minimum")
+        return {k[:-4]: v for k, v in self.states.items() if k.endswith("_min")}
+
+    @property
+    def maximum(self) -> dict:
+        """Periodic branches: ``{variable: (points,)}`` the orbit's maximum at each point."""
+        self._periodic("maximum")
+        return {k[:-4]: v for k, v in self.states.items() if k.endswith("_max")}
+
+    @property
+    def multipliers(self) -> np.ndarray:
+        """Periodic branches: the Floquet multipliers (points, n), sorted by modulus."""
+        self._periodic("multipliers")
+        return self.eigenvalues
+
+    def plot(self, ax=None, y=None, **style):
+        """Against the parameter (``y`` a variable); fold and Hopf curves in the parameter plane
+        (:func:`dynanalysis.plotting.plot_branch`, :func:`~dynanalysis.plotting.plot_curve`);
+        returns the Axes."""
         from dynanalysis import plotting
         if self.kind in ("fold", "hopf"):
-            return plotting.plot_curve(self, ax=ax, **kw)
-        return plotting.plot_branch(self, ax=ax, y=y, **kw)
+            return plotting.plot_curve(self, ax=ax, **style)
+        return plotting.plot_branch(self, ax=ax, y=y, **style)
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "parameter": self.parameter, "status": self.status, "message": self.message,
-                "params": {k: v.tolist() for k, v in self.params.items()},
-                "states": {k: v.tolist() for k, v in self.states.items()},
-                "stable": self.stable.tolist(),
-                "special_points": [{"kind": s.kind, "params": s.params, "state": s.state,
-                                    "data": {k: v for k, v in s.data.items() if np.ndim(v) == 0 and not np.iscomplexobj(v)}}
-                                   for s in self.special_points]}
+        out = super().to_dict()
+        if self.kind == "periodic":
+            out.update(period=plain(self.period), minimum=plain(self.minimum), maximum=plain(self.maximum),
+                       multipliers=plain(self.multipliers))
+        return out
 
 
 

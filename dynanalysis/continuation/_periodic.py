@@ -419,7 +419,7 @@ def _start(start, parameter, model, params, ntst, ncol, amplitude):
         model = model.with_params(**{**start.params, **(params or {})})
         ev = np.asarray(start.data["eigenvalues"])
         omega = float(start.data.get("frequency", np.max(ev.imag)))
-        x_h = np.array([start.state[v] for v in model.variables])
+        x_h = np.array([start.states[v] for v in model.variables])
         q = hopf_vectors(stability.jacobian(model.flow, x_h, model.flat_params()[1])[None])[1][0]
         tau = node_times(np.linspace(0, 1, ntst + 1), ncol)
         d = np.real(q[None, :] * np.exp(2j * np.pi * tau)[:, None])
@@ -436,7 +436,7 @@ def _start(start, parameter, model, params, ntst, ncol, amplitude):
         model = model.with_params(**{**known, **(params or {})})
         t = (np.asarray(start.t) - start.t[0]) / start.period
         tau = node_times(np.linspace(0, 1, ntst + 1), ncol)
-        x = np.stack([np.interp(tau, t, np.asarray(start.orbit[v]), period=1.0) for v in model.variables], -1)
+        x = np.stack([np.interp(tau, t, np.asarray(start.states[v]), period=1.0) for v in model.variables], -1)
         return model, parameter, x, float(start.period), "cycle"
     raise ValueError(f"start must be a Hopf SpecialPoint or a LimitCycle, got {type(start).__name__}")
 
