@@ -98,22 +98,21 @@ class LimitCycle(Result):
 
 
 # --------------------------------------------------------------------------- detection
-SETTLED = "settled on an equilibrium (no oscillation)"  # detect's reason for a decided non-cycle
-
-
 def detect(t, xs, k: int, transient: float, amp_tol: float = 1e-6, reg_tol: float = 1e-2):
     """Vectorised period detection on records ``xs`` of shape ``(B, T, n)``.
 
     Returns ``period (B,)`` (NaN where not periodic), ``index (B,)`` of the record just before
-    the last crossing, ``level (B,)`` and a reason string per member.  ``t`` may have a shorter
-    last interval (:func:`simulate` ends exactly at the duration).
+    the last crossing, ``level (B,)``, a :class:`~._numerics.status.Status` per member
+    (``converged``: periodic; ``not found``: settled on an equilibrium, a decided non-cycle;
+    ``diverged``; ``undecided``: simulate longer) and a reason string per member.  ``t`` may
+    have a shorter last interval (:func:`simulate` ends exactly at the duration).
     """
     keep = t >= t[0] + transient
     t, xs = t[keep], xs[:, keep]
     B = xs.shape[0]
     if len(t) < 8:  # four quarters of at least two records each
         return (np.full(B, np.nan), np.full(B, int(np.flatnonzero(keep)[0])), np.full(B, np.nan),
-                np.full(B, f"only {len(t)} records after the transient: simulate longer or "
+                np.full(B, Status.UNDECIDED, dtype=object), np.full(B, f"only {len(t)} records after the transient: simulate longer or "
                            f"record more often"))
     # a diverged member (inf/NaN) is reported as such; its arithmetic below must stay quiet
     finite = np.all(np.isfinite(xs), axis=(1, 2))
@@ -140,15 +139,17 @@ def detect(t, xs, k: int, transient: float, amp_tol: float = 1e-6, reg_tol: floa
     # the amplitude that counts is the final one: a dying oscillation is not a cycle
     ok = finite & (count >= 3) & (a4 > amp_tol * scale) & (dev < reg_tol) & ~growing
     # the first failing test, in this order, names the reason
-    tests = [(~finite, "the trajectory diverged (its state became infinite or NaN)"),
-             (a4 <= amp_tol * scale, SETTLED),
-             (count < 3, "fewer than 3 crossings of the section after the transient"),
-             (dev >= reg_tol, "return times vary by more than 1 % (not periodic)"),
-             (growing, "amplitude still changing after the transient (simulate longer)")]
-    reason = np.select([c for c, _ in tests], [r for _, r in tests], "")
+    tests = [(~finite, Status.DIVERGED, "the trajectory diverged (its state became infinite or NaN)"),
+             (a4 <= amp_tol * scale, Status.NOT_FOUND, "settled on an equilibrium (no oscillation)"),
+             (count < 3, Status.UNDECIDED, "fewer than 3 crossings of the section after the transient"),
+             (dev >= reg_tol, Status.UNDECIDED, "return times vary by more than 1 % (not periodic)"),
+             (growing, Status.UNDECIDED, "amplitude still changing after the transient (simulate longer)")]
+    first = np.select([c for c, _, _ in tests], np.arange(len(tests)), len(tests))
+    status = np.array([s for _, s, _ in tests] + [Status.CONVERGED], dtype=object)[first]
+    reason = np.array([r for _, _, r in tests] + [""])[first]
     idx = np.where(up, np.arange(up.shape[1])[None], -1).max(axis=1)
     index = np.where(idx >= 0, idx, 0) + np.flatnonzero(keep)[0]
-    return np.where(ok, period, np.nan), index, level, reason
+    return np.where(ok, period, np.nan), index, level, status, reason
 
 
 # --------------------------------------------------------------------------- refinement
@@ -240,10 +241,9 @@ def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | N
                                         f"t = {tr.t[bad]:g} (with dt = {dt:g}; if the model itself "
                                         f"does not blow up there, pass a smaller dt)",
                           model=model, params=used, status=Status.DIVERGED)
-    period, index, level, reason = detect(tr.t, xs, k, transient)
+    period, index, level, status, reason = detect(tr.t, xs, k, transient)
     if np.isnan(period[0]):
-        return LimitCycle(False, reason=str(reason[0]), model=model, params=used,
-                          status=Status.NOT_FOUND if reason[0] == SETTLED else Status.UNDECIDED)
+        return LimitCycle(False, reason=str(reason[0]), model=model, params=used, status=status[0])
     x0 = xs[0, index[0]]
     after = xs[0, int(tr.t.searchsorted(transient)):]
     amp = after.max(0) - after.min(0)

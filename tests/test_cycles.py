@@ -36,9 +36,10 @@ def test_detect_reports_a_diverged_member_of_a_batch_quietly():
     xs = np.stack([good, bad])[..., None]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        period, _, _, reason = cycles.detect(t, xs, 0, 0.0)
+        period, _, _, status, reason = cycles.detect(t, xs, 0, 0.0)
     assert period[0] == pytest.approx(2 * np.pi, rel=1e-4) and np.isnan(period[1])
     assert "diverged" in reason[1] and reason[0] == ""
+    assert status.tolist() == ["converged", "diverged"]
 
 
 def test_detect_handles_a_shorter_last_interval():
@@ -49,7 +50,7 @@ def test_detect_handles_a_shorter_last_interval():
     t = np.append(np.arange(0.0, 18.85, 0.1), 18.86)
     assert t[-2] == pytest.approx(18.8)
     xs = np.sin(t - 0.01)[None, :, None]
-    period, _, _, _ = cycles.detect(t, xs, 0, 0.0)
+    period, _, _, _, _ = cycles.detect(t, xs, 0, 0.0)
     # the level (the mean, ~1e-6 here) sits where sin is straight (x'' = -x ~ 0), so linear
     # interpolation is exact to ~1e-6 in time; the 0.1 spacing in the last interval was 0.04 off
     assert period[0] == pytest.approx(2 * np.pi, rel=1e-5)

@@ -42,6 +42,7 @@ from dynanalysis._analysis import diagram
 
 from dynanalysis._numerics import special
 from dynanalysis._numerics.linalg import borders
+from dynanalysis._numerics.status import Status
 
 from dynanalysis._numerics import spectra as stability
 
@@ -442,7 +443,7 @@ class _Bifurcation:
                           params=self.model.named_params(P), record_every=every)  # pars_update included
             rec = np.stack([tr.states[v] for v in dom.names], axis=-1)[:len(todo)]  # (B, T, n)
             wait = 0.5 * T if transient is None else transient
-            per, _, _, reason = cycles.detect(tr.t, rec, 0, wait)
+            per, _, _, status, _ = cycles.detect(tr.t, rec, 0, wait)
             found = np.isfinite(per)
             # extremes over the last half of the measured window: a start that reached the
             # cycle late must not pull the envelope
@@ -450,7 +451,7 @@ class _Bifurcation:
             period[todo] = per
             lo[todo] = np.where(found[:, None], rec[:, keep].min(axis=1), np.inf)
             hi[todo] = np.where(found[:, None], rec[:, keep].max(axis=1), -np.inf)
-            settled = (reason == cycles.SETTLED) | np.asarray(tr.diverged)[:len(todo)]
+            settled = (status == Status.NOT_FOUND) | np.asarray(tr.diverged)[:len(todo)]
             todo = todo[~(found | settled)]
             if 2 * T > max_duration * (1 + 1e-12):
                 break
