@@ -104,18 +104,34 @@ def stable_labels(labels_) -> np.ndarray:
     return np.char.startswith(s, "stable") | (s == "degenerate stable")
 
 
-def stable_cycle(multipliers, tol: float = 0.0):
-    r"""The one stability rule of periodic orbits: every Floquet multiplier but the trivial one
-    (the one closest to 1) has :math:`|\mu| < 1 + \mathrm{tol}` (``tol = 0``: strictly inside
-    the unit circle).  ``multipliers`` ``(..., n)``; returns bool ``(...)`` (a Python bool for
-    one orbit), None for ``None`` (no multipliers: stability unknown)."""
-    if multipliers is None:
-        return None
+def unstable_eigenvalues(eigs, scales, rtol: float = RTOL, counted=None):
+    """How many eigenvalues per row ``(..., n)`` have a real part above ``rtol * scale`` (the
+    zero tolerance of :func:`labels`); ``counted``: a mask of the ones that count (a curve of
+    bifurcations leaves its critical eigenvalues out).  Along branches, a point is stable when
+    this is 0."""
+    ev = np.asarray(eigs, dtype=complex)
+    up = ev.real > rtol * np.asarray(scales, float)[..., None]
+    return np.sum(up if counted is None else up & counted, axis=-1)
+
+
+def unstable_multipliers(multipliers, tol: float = 0.0):
+    """How many Floquet multipliers ``(..., n)``, the trivial one (closest to 1) left out, lie
+    outside the circle of radius 1 + tol."""
     mu = np.asarray(multipliers, dtype=complex)
     trivial = np.argmin(np.abs(mu - 1.0), axis=-1)
-    others = np.abs(mu) < 1.0 + tol
-    np.put_along_axis(others, trivial[..., None], True, axis=-1)
-    out = np.all(others, axis=-1)
+    outside = np.abs(mu) > 1.0 + tol
+    np.put_along_axis(outside, trivial[..., None], False, axis=-1)
+    return np.sum(outside, axis=-1)
+
+
+def stable_cycle(multipliers, tol: float = 0.0):
+    r"""The one stability rule of periodic orbits: no Floquet multiplier but the trivial one
+    outside the circle of radius 1 + tol (:func:`unstable_multipliers`).  ``multipliers``
+    ``(..., n)``; returns bool ``(...)`` (a Python bool for one orbit), None for ``None`` (no
+    multipliers: stability unknown)."""
+    if multipliers is None:
+        return None
+    out = unstable_multipliers(multipliers, tol) == 0
     return bool(out) if out.ndim == 0 else out
 
 

@@ -336,9 +336,8 @@ def fold_curve(lp, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, 
     Z, T, O, ended, history = _continue(system, setup, "LP", opts, lambda o: o["J"], "fold_curve")
     n = len(names)
     ev = stability.eigenvalues(O["J"])
-    tol_ev = stability.RTOL * stability.jacobian_scale(O["J"])
     others = stability.critical_zero(ev)
-    n_unstable = np.sum(others & (ev.real > tol_ev[:, None]), axis=-1)
+    n_unstable = stability.unstable_eigenvalues(ev, stability.jacobian_scale(O["J"]), counted=others)
     ctx = _context(model, p, k1, k2)
     codes = ("BT", "CP", "ZH") if n >= 3 else ("BT", "CP")
     brackets = [(code, i, _at(code, FOLD, ctx)) for code in codes
@@ -376,9 +375,8 @@ def hopf_curve(h, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, d
     flow = model.flow
     J = O["J"]
     ev = stability.eigenvalues(J)
-    tol_ev = stability.RTOL * stability.jacobian_scale(J)
     kappa, others = stability.critical_pair(ev)
-    n_unstable = np.sum(others & (ev.real > tol_ev[:, None]), axis=-1)
+    n_unstable = stability.unstable_eigenvalues(ev, stability.jacobian_scale(O["J"]), counted=others)
     hopf = kappa > 0
     ctx = _context(model, p, k1, k2)
     l1 = np.full(len(Z), np.nan)

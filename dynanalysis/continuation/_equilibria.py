@@ -220,7 +220,7 @@ def _stability_and_brackets(J, Dz, T, S):
     tangent component) or the branch-point test (the sign of det [D S; tau^T]) changes sign."""
     ev = stability.eigenvalues(J)
     tol = stability.RTOL * stability.jacobian_scale(J)
-    n_unstable = np.sum(ev.real > tol[:, None], axis=-1)
+    n_unstable = stability.unstable_eigenvalues(ev, stability.jacobian_scale(J))
     fold = np.sign(T[:, -1])
     bp = np.linalg.slogdet(np.concatenate([Dz * S[None, None, :], T[:, None, :]], axis=1))[0]
     brackets = [("LP" if fold[i] * fold[i + 1] < 0 else "BP", i) for i in range(len(T) - 1)

@@ -466,9 +466,8 @@ def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol) 
     error = np.abs(mus[np.arange(len(mus)), trivial] - 1.0)
     reliable = error < 1e-3
     is_trivial = np.arange(n)[None, :] == trivial[:, None]
-    others = np.where(is_trivial, 0.0, np.abs(mus))
     complex_pair = np.any(~is_trivial & (np.abs(mus.imag) > 1e-8), axis=1)
-    n_unstable = np.sum(others > 1.0 + MULTIPLIER_TOL, axis=1)
+    n_unstable = stability.unstable_multipliers(mus, MULTIPLIER_TOL)
     ctx = points.Context(model.flow, n)
     pd = points.kind("PD").test(CYCLE)(Z, O, ctx)
     fold = T[:, -1]  # the stored tangents (oriented along the branch, also at a point landed on a bound)
