@@ -29,11 +29,9 @@ from functools import partial
 
 import numpy as np
 import jax
-import jax.numpy as jnp
 
 from dynanalysis._model.xla import jit
 from dynanalysis._numerics.batch import pad
-from dynanalysis._numerics.linalg import lu_solve
 
 
 def hopf_vectors(J):
@@ -54,64 +52,84 @@ def hopf_vectors(J):
 
 
 @partial(jit, static_argnames=("flow",))
-def _lyapunov(flow, X, P, Q, Pv, W):
-    r"""First Lyapunov coefficients at many Hopf points (rows of X, P) with critical eigenvector
-    ``Q`` (:math:`Aq = i\omega q`, |q| = 1), adjoint ``Pv`` (:math:`A^Tp = -i\omega p`,
-    :math:`\bar p^T q = 1`), both as (real, imaginary) stacks of shape (N, 2, n), and ``W`` (ω):
-    Kuznetsov's formula of :mod:`.normalform`, complex forms by multilinearity over real and
-    imaginary parts."""
+def _forms(flow, X, P, U2, U3):
+    """B on pairs ``U2`` (N, k, 2, n) and C on triples ``U3`` (N, l, 3, n) of real directions at
+    the points X (N, n) with parameters P (N, m): nested forward-mode derivatives of f only (a
+    small program: no Jacobian, no solve)."""
+    def one(x, p, U2, U3):
+        f = lambda y: flow.rhs(y, p)  # noqa: E731
 
-    def one(x, p, q, pv, omega):
-        n = x.shape[0]
-        f = lambda u: flow.rhs(u, p)  # noqa: E731
-        A = jax.jacfwd(f)(x)
+        def d2(y, u, v):
+            return jax.jvp(lambda z: jax.jvp(f, (z,), (v,))[1], (y,), (u,))[1]
 
-        def B(u, v):  # real directions
-            return jax.jvp(lambda z: jax.jvp(f, (z,), (v,))[1], (x,), (u,))[1]
+        def d3(u, v, w):
+            return jax.jvp(lambda z: d2(z, u, v), (x,), (w,))[1]
 
-        def C(u, v, w):
-            return jax.jvp(lambda z: jax.jvp(lambda y: jax.jvp(f, (y,), (w,))[1], (z,), (v,))[1], (x,), (u,))[1]
+        return jax.vmap(lambda U: d2(x, U[0], U[1]))(U2), jax.vmap(lambda U: d3(U[0], U[1], U[2]))(U3)
 
-        def cB(u, v):  # complex (re, im) pairs
-            return B(u[0], v[0]) - B(u[1], v[1]), B(u[0], v[1]) + B(u[1], v[0])
+    return jax.vmap(one)(X, P, U2, U3)
 
-        def re_dot(a, z):  # Re <a, z> = Re(conj(a) . z)
-            return a[0] @ z[0] + a[1] @ z[1]
 
-        qb = (q[0], -q[1])
-        # C(q, q, q̄) expanded over the real (0) and imaginary (1) parts of each argument
-        cr, ci = jnp.zeros(n), jnp.zeros(n)
-        for bits in np.ndindex(2, 2, 2):
-            unit = 1j ** (bits[0] + bits[1]) * (-1j) ** bits[2]
-            val = C(q[bits[0]], q[bits[1]], q[bits[2]])
-            cr, ci = cr + unit.real * val, ci + unit.imag * val
-        h11 = lu_solve(A, cB(q, qb)[0])  # B(q, q̄) is real
-        g = cB(q, q)
-        I = jnp.eye(n)
-        M = jnp.block([[-A, -2 * omega * I], [2 * omega * I, -A]])  # (2iω - A) in real form
-        h = jnp.linalg.solve(M, jnp.concatenate(g))
-        h20 = (h[:n], h[n:])
-        b1 = (B(q[0], h11), B(q[1], h11))
-        val = re_dot(pv, (cr, ci)) - 2 * re_dot(pv, b1) + re_dot(pv, cB(qb, h20))
-        return val / (2 * omega)
+FORMS = 8  # real evaluations per call, of B and of C: fixed, so one compiled program serves all
 
-    return jax.vmap(one)(X, P, Q, Pv, W)
+
+def _complex_forms(flow, X, P, pairs, triples):
+    """Complex B(u, v) for ``pairs`` and C(u, v, w) for ``triples`` (arguments (N, n) complex,
+    at most 2 pairs and 1 triple), by multilinearity over real and imaginary parts; every real
+    evaluation goes to the device in one call, the points padded to a bucket size."""
+    N, n = X.shape
+
+    def real(args, k):
+        U, w = [], []
+        for vs in args:
+            for bits in np.ndindex(*[2] * k):  # real (0) or imaginary (1) part of each argument
+                U.append(np.stack([v.imag if b else v.real for v, b in zip(vs, bits)], axis=1))
+                w.append(1j ** sum(bits))
+        U = np.stack(U, axis=1) if U else np.zeros((N, 0, k, n))
+        return np.concatenate([U, np.zeros((N, FORMS - U.shape[1], k, n))], axis=1), np.array(w)
+
+    (U2, w2), (U3, w3) = real(pairs, 2), real(triples, 3)
+    with jax.enable_x64(True):
+        r2, r3 = (np.asarray(a)[:N] for a in jax.device_get(_forms(flow, pad(X), pad(P), pad(U2), pad(U3))))
+    B = [np.einsum("k,nkd->nd", w2[4 * i:4 * i + 4], r2[:, 4 * i:4 * i + 4]) for i in range(len(pairs))]
+    C = [np.einsum("k,nkd->nd", w3[8 * i:8 * i + 8], r3[:, 8 * i:8 * i + 8]) for i in range(len(triples))]
+    return B, C
+
+
+def _solve(A, b):
+    """Batched ``A^{-1} b``; NaN for a singular A (e.g. a Bogdanov-Takens point)."""
+    try:
+        return np.linalg.solve(A, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        out = np.full(b.shape, np.nan, dtype=np.result_type(A, b))
+        for i, (a, c) in enumerate(zip(A, b)):
+            try:
+                out[i] = np.linalg.solve(a, c)
+            except np.linalg.LinAlgError:
+                pass
+        return out
 
 
 def lyapunov_coefficients(flow, X, P, J):
     """``(l1, omega)`` at the Hopf points X (N, n) with flat parameters P (N, m) and Jacobians
-    J (N, n, n): eigenvectors on the host (batched), the forms in one compiled call (padded to a
-    bucket size so curves of any length share it)."""
+    J (N, n, n) (module doc): critical vectors and the two linear solves on the host (batched),
+    the multilinear forms in two calls of one small compiled program.  NaN where J has no
+    complex pair."""
+    X, P, J = (np.asarray(a, float) for a in (X, P, J))
     N, n = X.shape
     if N == 0:
         return np.zeros(0), np.zeros(0)
     omega, q, pv = hopf_vectors(J)
     good = np.isfinite(omega) & (omega > 0)
-    cplx = lambda z: np.stack([z.real, z.imag], axis=1)  # noqa: E731
-    W = np.where(good, omega, 1.0)
-    with jax.enable_x64(True):
-        l1 = np.asarray(jax.device_get(_lyapunov(flow, pad(X), pad(P), pad(cplx(q)), pad(cplx(pv)), pad(W))))[:N]
-    return np.where(good, l1, np.nan), np.where(good, omega, np.nan)
+    q = np.where(good[:, None], q, 0.0)
+    (b_qqbar, b_qq), (c_qqqbar,) = _complex_forms(flow, X, P, [(q, q.conj()), (q, q)], [(q, q, q.conj())])
+    h11 = _solve(J, b_qqbar)
+    h20 = _solve(2j * np.where(good, omega, 1.0)[:, None, None] * np.eye(n) - J, b_qq)
+    (b1, b2), _ = _complex_forms(flow, X, P, [(q, np.nan_to_num(h11)), (q.conj(), np.nan_to_num(h20))], [])
+    dot = lambda a, b: np.sum(np.conj(a) * b, axis=-1)  # noqa: E731
+    val = dot(pv, c_qqqbar) - 2 * dot(pv, b1) + dot(pv, b2)
+    ok = good & np.all(np.isfinite(h11), -1) & np.all(np.isfinite(h20), -1)
+    return np.where(ok, val.real / (2 * np.where(good, omega, 1.0)), np.nan), np.where(good, omega, np.nan)
 
 
 def first_lyapunov(flow, x, p, J=None) -> tuple[float, float]:
