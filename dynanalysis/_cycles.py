@@ -38,7 +38,7 @@ from dynanalysis._simulation.steppers import rk4
 from dynanalysis._model.results import Result, renamed
 from dynanalysis._model.system import Flow, as_ode
 from dynanalysis._numerics.spectra import stable_cycle
-from dynanalysis._numerics.status import Status
+from dynanalysis._numerics.status import Status, throwing
 from dynanalysis._model.xla import jit
 
 STEPS = 4096
@@ -198,6 +198,7 @@ def _extremum(v, sign) -> float:
     return float(b - 0.125 * (a - c) ** 2 / den) if den != 0 else float(b)
 
 
+@throwing
 def limit_cycle(model, initial: Mapping, duration: float, *, params: Mapping | None = None,
                 transient: float | None = None, dt: float | None = None, section: str | None = None,
                 refine_orbit: bool = True, steps: int = STEPS) -> LimitCycle:

@@ -89,3 +89,17 @@ def test_critical_pair_and_floquet_bookkeeping():
     assert kappa[0] == pytest.approx(0.01 + 4.0) and others.tolist() == [[True, False, False]]
     mu, trivial = spectra.floquet(np.diag([0.5, 1.0, -2.0]))
     assert mu.tolist() == [-2.0, 1.0, 0.5] and trivial == 1
+
+
+def test_throw_turns_a_failed_status_into_an_exception():
+    import dynanalysis as da
+    import dynanalysis.continuation as ct
+    from dynanalysis.models import FitzHughNagumo
+    # a damped spiral, not a cycle: the result says so; throw=True raises with the same message
+    lc = da.limit_cycle(FitzHughNagumo(I=0.0), {"V": -1.0, "w": 0.0}, 200.0)
+    assert lc.status == "not found" and not lc.found
+    with pytest.raises(ComputationFailed, match="not found: settled on an equilibrium"):
+        da.limit_cycle(FitzHughNagumo(I=0.0), {"V": -1.0, "w": 0.0}, 200.0, throw=True)
+    # a branch that ends by design does not raise
+    b = ct.equilibria(FitzHughNagumo(), "I", bounds=(0.0, 0.1), start=None, throw=True)
+    assert b.status == "bounds" and b.params["I"][-1] == pytest.approx(0.1, abs=1e-12)

@@ -7,6 +7,8 @@ enum, so ``branch.status == "bounds"`` keeps working; the human explanation live
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
 
 
 class Status(str, enum.Enum):
@@ -46,3 +48,24 @@ def throw(status: Status, message: str) -> None:
     """Raise :class:`ComputationFailed` unless ``status.ok``."""
     if not Status(status).ok:
         raise ComputationFailed(Status(status), message)
+
+
+_raise_on_failure = throw  # the keyword ``throw`` below shadows the function's name
+
+
+def throwing(fn):
+    """Give ``fn`` (returning a result with ``status`` and ``message``) a keyword ``throw=False``:
+    with ``throw=True`` a failed status raises :class:`ComputationFailed` instead of returning."""
+    @functools.wraps(fn)
+    def wrapper(*args, throw: bool = False, **kwargs):
+        result = fn(*args, **kwargs)
+        if throw:
+            _raise_on_failure(result.status, result.message)
+        return result
+
+    sig = inspect.signature(fn)
+    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), inspect.Parameter(
+        "throw", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=bool)])
+    wrapper.__doc__ = (fn.__doc__ or "") + ("\n\n    throw : raise :class:`~dynanalysis._numerics.status."
+                                            "ComputationFailed` if the result's status is a failure.\n")
+    return wrapper

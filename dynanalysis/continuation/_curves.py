@@ -80,6 +80,7 @@ from dynanalysis._numerics import spectra as stability
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
 from dynanalysis._model.domain import check_range
 from dynanalysis._numerics import points
+from dynanalysis._numerics.status import throwing
 from dynanalysis._numerics.normalform import lyapunov_coefficients
 from dynanalysis._numerics.points import FOLD, HOPF
 from dynanalysis._numerics.special import SpecialPoint
@@ -303,6 +304,7 @@ def _locate_all(system, brackets, Z, T, S, history, tol, model, names, p1, p2, e
 
 
 # --------------------------------------------------------------------------- public
+@throwing
 def fold_curve(lp, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, ds_min: float = 1e-7,
                ds_max: float = 0.05, max_steps: int = 2000, direction: int = +1, max_angle: float = 30.0,
                tol: float = 1e-10) -> Curve:
@@ -348,6 +350,7 @@ def fold_curve(lp, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, 
                  tests={"bt": np.asarray(O["bt"]), "cp": np.asarray(O["cp"])})
 
 
+@throwing
 def hopf_curve(h, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, ds_min: float = 1e-7,
                ds_max: float = 0.05, max_steps: int = 2000, direction: int = +1, max_angle: float = 30.0,
                tol: float = 1e-10) -> Curve:

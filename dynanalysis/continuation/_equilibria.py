@@ -42,7 +42,7 @@ from dynanalysis._numerics.special import SpecialPoint
 from dynanalysis._equilibria.fixedpoints import firing
 from dynanalysis._model.system import as_ode, require_autonomous
 
-from dynanalysis._numerics.status import Status
+from dynanalysis._numerics.status import Status, throwing
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
 
 
@@ -82,6 +82,7 @@ class PinnedSystem:
 
 
 
+@throwing
 def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mapping | None = None,
                ds: float = 0.01, ds_min: float = 1e-7, ds_max: float = 0.05, max_steps: int = 2000,
                direction: int = +1, max_angle: float = 30.0, tol: float = 1e-10, box: Mapping | None = None,

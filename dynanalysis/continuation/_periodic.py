@@ -68,7 +68,7 @@ from dynanalysis import budget
 from dynanalysis._numerics import points
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._numerics.points import CYCLE
-from dynanalysis._numerics.status import Status
+from dynanalysis._numerics.status import Status, throwing
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
 from dynanalysis._cycles import LimitCycle
 from dynanalysis._model.domain import check_range
@@ -281,6 +281,7 @@ def adapt_mesh(system, X, mesh, sv, stiffness):
 
 
 # --------------------------------------------------------------------------- the branch
+@throwing
 def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, params: Mapping | None = None,
                     ntst: int = 40, ncol: int = 4, ds: float = 0.01, ds_min: float = 1e-6, ds_max: float = 0.1,
                     max_steps: int = 500, direction: int = +1, max_angle: float = 30.0, tol: float = 1e-10,
