@@ -2,7 +2,7 @@
 
 Every equilibrium at every grid value of one or two parameters (:mod:`.sweep`: one compiled,
 vmapped, chunked computation), its stability, and the special points between grid values along
-the first parameter, located exactly (:func:`.special.locate`):
+the first parameter, located exactly (:func:`.locate.locate`):
 
 * fold (LP): where the number of equilibria changes, started from two roots on the side with
   more.  A changed count is only a candidate: a root can also enter or leave through the box's
@@ -40,7 +40,7 @@ from dynanalysis import _cycles as cycles
 
 from dynanalysis._analysis import diagram
 
-from dynanalysis._numerics import special
+from dynanalysis._numerics import locate
 from dynanalysis._numerics.linalg import borders
 from dynanalysis._numerics.status import Status
 
@@ -51,7 +51,7 @@ from dynanalysis._model.domain import check_number, check_range, domain, grid_po
 from dynanalysis._simulation.integrate import simulate
 from dynanalysis._analysis.phaseplane import _BRAINPY_IGNORED, _flags, _show
 from dynanalysis._numerics.batch import pad
-from dynanalysis._numerics.special import SpecialPoint
+from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis._model.results import Result, plain
 from dynanalysis._model.system import as_ode
 from dynanalysis._model.xla import jit
@@ -203,7 +203,7 @@ def _param_rows_at(dom, pnames, values):
 
 def _special_points(dom, eq, pnames, grids):
     """Fold, branch and Hopf points along the first parameter (for every value of the second),
-    each located between its bracketing equilibria by :func:`special.locate` (one batched call)."""
+    each located between its bracketing equilibria by :func:`locate.locate` (one batched call)."""
     pvals = grids[0]
     step = abs(pvals[1] - pvals[0]) if len(pvals) > 1 else 1.0
     flow, n = dom.flow, dom.dim
@@ -218,28 +218,28 @@ def _special_points(dom, eq, pnames, grids):
     S = np.r_[dom.scale, pvals[-1] - pvals[0] or 1.0]
     tangent = _tangents(eq.jacobians, fp, dom.scale, S[n], step)
     brackets = [("LP", a, b) for a, b in _fold_brackets(eq)] + _branch_brackets(eq, dom.scale, tangent, step)
-    if n == 1 or n > special.MAX_HOPF_DIM:
+    if n == 1 or n > locate.MAX_HOPF_DIM:
         brackets = [br for br in brackets if br[0] != "H"]
     if not brackets:
         return []
     B = len(brackets)
     ia, ib = (np.array([br[j] for br in brackets]) for j in (1, 2))
     Z = lambda idx: np.concatenate([eq.x[tuple(idx.T)], pvals[idx[:, 0], None]], axis=1)  # noqa: E731
-    kinds = np.array([special.KINDS.index(br[0]) for br in brackets], dtype=np.int32)
+    kinds = np.array([locate.KINDS.index(br[0]) for br in brackets], dtype=np.int32)
     second = grids[1][ia[:, 1]] if len(pnames) > 1 else np.zeros(B)
     base = _param_rows_at(dom, pnames, np.stack([pvals[ia[:, 0]], second], 1)[:, :len(pnames)])
-    b, c = borders(special.test_matrices(eq.jacobians[tuple(ia.T)], kinds))
+    b, c = borders(locate.test_matrices(eq.jacobians[tuple(ia.T)], kinds))
     # a branch point solved from where regula falsi ended lies within the bracket, or (from a fold
     # bracket, two roots at one parameter value) within a grid step of it
     reach = 2.0 * np.maximum(np.max(np.abs(Z(ib) - Z(ia)) / S, axis=1), step / S[n])
-    z, ok, D = (a[:B] for a in special.locate(flow, pad(Z(ia)), pad(Z(ib)), pad(base), np.int32(k), pad(kinds),
+    z, ok, D = (a[:B] for a in locate.locate(flow, pad(Z(ia)), pad(Z(ib)), pad(base), np.int32(k), pad(kinds),
                                                pad(b), pad(c), S, pad(reach)))
-    names = np.array(special.KINDS, dtype=object)[kinds]
+    names = np.array(locate.KINDS, dtype=object)[kinds]
     singular = names != "H"
     # a branch point has f_p in the range of f_x, relative to the size of f_p at the bracketing
     # equilibria (at a branch point of a 1-D system f_x and f_p both vanish)
     ref = np.maximum(np.linalg.norm(fp[tuple(ia.T)], axis=-1), np.linalg.norm(fp[tuple(ib.T)], axis=-1))
-    bp = special.is_branch_point(np.nan_to_num(D[:, :, :n]), np.nan_to_num(D[:, :, n]), ref=ref)
+    bp = locate.is_branch_point(np.nan_to_num(D[:, :, :n]), np.nan_to_num(D[:, :, n]), ref=ref)
     names[singular] = np.where(bp[singular], "BP", "LP")
     slack = step * (1 + 1e-6)  # a fold lies within one grid step of its side; others between ends
     lo = np.minimum(pvals[ia[:, 0]], pvals[ib[:, 0]]) - np.where(kinds == 0, slack, 1e-6 * step)
@@ -251,7 +251,7 @@ def _special_points(dom, eq, pnames, grids):
     J = D[:, :, :n]
     ev = stability.eigenvalues(J)
     out, kept = [], []
-    for i in np.argsort(kinds != special.KINDS.index("BP"), kind="stable"):  # BP brackets first
+    for i in np.argsort(kinds != locate.KINDS.index("BP"), kind="stable"):  # BP brackets first
         # de-duplicate (few points): several brackets locate one point
         key = np.r_[z[i], second[i]] / np.r_[dom.scale, step, 1.0]
         if any(kind == names[i] and np.max(np.abs(key - q)) < 1e-6 for kind, q in kept):

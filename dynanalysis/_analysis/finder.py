@@ -49,7 +49,7 @@ from dynanalysis._model.system import ODE, as_ode, require_autonomous
 from dynanalysis._numerics.status import Status
 from dynanalysis._model.xla import jit
 
-KINDS = ("continuous", "discrete")
+SYSTEM_KINDS = ("continuous", "discrete")  # a flow or a map (not special-point kinds)
 
 
 # --------------------------------------------------------------------------- the residual F
@@ -380,8 +380,8 @@ class FixedPointFinder:
     """
 
     def __init__(self, model_or_function, *, params=None, kind: str = "continuous"):
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+        if kind not in SYSTEM_KINDS:
+            raise ValueError(f"kind must be one of {SYSTEM_KINDS}, got {kind!r}")
         self.kind = kind
         if isinstance(model_or_function, ODE) or isinstance(model_or_function, (list, tuple)):
             model = as_ode(model_or_function)

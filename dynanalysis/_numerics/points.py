@@ -12,7 +12,7 @@ arrays with leading axis N), ``ctx`` what a test needs beyond them (:class:`Cont
 
 Locators:
   ``"chord"``   the jitted regula falsi on the chord between two equilibria
-                (:func:`.special.locate`; the test is computed inside it, ``index`` selects it);
+                (:func:`.locate.locate`; the test is computed inside it, ``index`` selects it);
   ``"branch"``  regula falsi on the arclength along the branch, each trial corrected onto it
                 (:func:`dynanalysis.continuation._engine.locate_on_branch`) on the declared test.
 """
@@ -23,7 +23,38 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from dynanalysis._model.results import Result, renamed
 from dynanalysis._numerics import spectra
+
+
+@renamed(state="states")
+@dataclasses.dataclass(frozen=True)
+class SpecialPoint(Result):
+    """A located bifurcation: ``kind`` ("LP" fold, "BP" branch point, "H" Hopf, ...), the
+    parameter values ``params`` and state ``states[name]`` there (``state`` is a deprecated
+    alias), and ``data`` (eigenvalues; for Hopf points the ``frequency`` and, from continuation,
+    the first Lyapunov coefficient ``lyapunov``).  ``model`` is the model with every parameter at
+    its value there (a start for two-parameter and periodic-orbit continuation)."""
+
+    kind: str
+    params: dict
+    states: dict
+    data: dict
+    model: object = dataclasses.field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        return {**out, "state": out["states"]}  # "state": the key before the rename
+
+    def plot(self, ax=None, y=None, **style):
+        """A labelled marker in its kind's style at (its first parameter, variable ``y``, by default
+        the first) (:func:`dynanalysis.plotting.mark_special_points`); returns the Axes."""
+        from dynanalysis.plotting import mark_special_points
+        return mark_special_points(ax, [self], next(iter(self.params)), y or next(iter(self.states)), **style)
+
+    def __repr__(self) -> str:
+        p = ", ".join(f"{k}={v:.10g}" for k, v in self.params.items())
+        return f"{self.kind}({p})"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -27,7 +27,7 @@ Newton's Jacobian of g comes from autodiff through the linear solve.
 
 * **Fold curve** (:func:`fold_curve`): :math:`M = f_x`.
 * **Hopf curve** (:func:`hopf_curve`): :math:`M = 2 f_x \odot I` (the bialternate product,
-  :func:`.special.bialternate`, size n(n-1)/2, eigenvalues :math:`\lambda_i + \lambda_j`, i < j),
+  :func:`.._numerics.linalg.bialternate`, size n(n-1)/2, eigenvalues :math:`\lambda_i + \lambda_j`, i < j),
   singular where two eigenvalues sum to zero: a Hopf point (:math:`\pm i\omega`) or a neutral
   saddle (:math:`\pm r`).  The curve passes smoothly from one to the other through a
   Bogdanov–Takens point; the neutral-saddle part is kept (it carries no Hopf bifurcation and is
@@ -74,7 +74,7 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from dynanalysis._numerics import special
+from dynanalysis._numerics import locate
 
 from dynanalysis._numerics import spectra as stability
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
@@ -83,7 +83,7 @@ from dynanalysis._numerics import points
 from dynanalysis._numerics.status import throwing
 from dynanalysis._numerics.normalform import lyapunov_coefficients
 from dynanalysis._numerics.points import FOLD, HOPF
-from dynanalysis._numerics.special import SpecialPoint
+from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis._numerics.linalg import bialternate, bordered, borders
 
 
@@ -218,8 +218,8 @@ def _setup(point, second_parameter, bounds, kind):
     bnds = {k: check_range(k, bounds[k], "bounds") for k in (p1, p2)}
     if kind == "H" and model.dim < 2:
         raise ValueError(f"hopf_curve needs at least 2 state variables; {model.name} has {model.dim}")
-    if kind == "H" and model.dim > special.MAX_HOPF_DIM:
-        raise ValueError(f"hopf_curve: the bialternate test is limited to {special.MAX_HOPF_DIM} variables; "
+    if kind == "H" and model.dim > locate.MAX_HOPF_DIM:
+        raise ValueError(f"hopf_curve: the bialternate test is limited to {locate.MAX_HOPF_DIM} variables; "
                          f"{model.name} has {model.dim}")
     names = model.variables
     missing_v = [v for v in names if v not in point.states]
@@ -317,7 +317,7 @@ def fold_curve(lp, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, 
 
     Parameters
     ----------
-    lp : a :class:`~.special.SpecialPoint` of kind "LP" (from
+    lp : a :class:`~dynanalysis.SpecialPoint` of kind "LP" (from
         :func:`~.continuation.equilibria` or a sweep), whose ``params`` hold the first parameter
         and ``model`` every parameter's value there.
     second_parameter : the parameter freed in addition.
@@ -361,9 +361,9 @@ def hopf_curve(h, second_parameter: str, *, bounds: Mapping, ds: float = 0.01, d
     :math:`\kappa = \omega^2 \to 0`; beyond it the curve goes on as a curve of neutral saddles,
     ``tests["kappa"] < 0``), generalised Hopf (GH, :math:`l_1 = 0`, with the frequency there) and,
     for n >= 3, zero-Hopf (ZH, :math:`\det f_x = 0`) points.  Models of 2 to
-    :data:`.special.MAX_HOPF_DIM` variables.
+    :data:`.locate.MAX_HOPF_DIM` variables.
 
-    Parameters as for :func:`fold_curve`, with ``h`` a :class:`~.special.SpecialPoint` of kind "H".
+    Parameters as for :func:`fold_curve`, with ``h`` a :class:`~dynanalysis.SpecialPoint` of kind "H".
     ``tests`` along the curve: ``kappa``, ``frequency`` and ``lyapunov`` (first Lyapunov
     coefficient, |q| = 1 normalisation as in :mod:`.normalform`).
     """

@@ -17,7 +17,7 @@ Along the branch: the number of unstable eigenvalues (stability), the fold test
 :math:`\tau_\alpha` (sign change: LP), the branch-point test :math:`\det(f_z S; \tau^T)` (sign
 change: BP) and the count of eigenvalues crossing through a complex pair (H; a real pair
 crossing with opposite signs, a neutral saddle, is not one).  Every detected point is then
-located between its two bracketing branch points by :func:`.special.locate` (regula falsi on the
+located between its two bracketing branch points by :func:`.locate.locate` (regula falsi on the
 test function, to float64 precision), and Hopf points get their frequency and first Lyapunov
 coefficient (:func:`.normalform.first_lyapunov`).
 """
@@ -32,13 +32,13 @@ import jax.numpy as jnp
 
 from dynanalysis._numerics import normalform
 
-from dynanalysis._numerics import special
+from dynanalysis._numerics import locate
 from dynanalysis._numerics.linalg import borders
 
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._model.domain import check_range
 from dynanalysis._numerics.batch import pad
-from dynanalysis._numerics.special import SpecialPoint
+from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis._equilibria.fixedpoints import firing
 from dynanalysis._model.system import as_ode, require_autonomous
 
@@ -262,18 +262,18 @@ def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
     if not brackets:
         return []
     flow, n = model.flow, Z.shape[1] - 1
-    if n > special.MAX_HOPF_DIM:  # no bialternate test: Hopf points stay unlocated for now
+    if n > locate.MAX_HOPF_DIM:  # no bialternate test: Hopf points stay unlocated for now
         brackets = [b for b in brackets if b[0] != "H"]
     B = len(brackets)
     idx = np.array([i for _, i in brackets])
-    kinds = np.array([special.KINDS.index(kind) for kind, _ in brackets], dtype=np.int32)
-    b, c = borders(special.test_matrices(Dz[idx, :, :n], kinds))
+    kinds = np.array([locate.KINDS.index(kind) for kind, _ in brackets], dtype=np.int32)
+    b, c = borders(locate.test_matrices(Dz[idx, :, :n], kinds))
     with jax.enable_x64(True):
-        z, ok, D = (np.array(a) for a in jax.device_get(special.locate(flow, pad(Z[idx]), pad(Z[idx + 1]), pad(np.tile(p, (B, 1))),
+        z, ok, D = (np.array(a) for a in jax.device_get(locate.locate(flow, pad(Z[idx]), pad(Z[idx + 1]), pad(np.tile(p, (B, 1))),
                                                  np.int32(k), pad(kinds), pad(b), pad(c), S)))
     out = []
     for j in range(B):
-        kind = special.KINDS[kinds[j]]
+        kind = locate.KINDS[kinds[j]]
         if not ok[j] and kind == "BP":  # the chord system is singular too: retry along the branch
             i = idx[j]
             ta = T[i]
@@ -287,7 +287,7 @@ def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
         zj = z[j] if ok[j] else 0.5 * (Z[idx[j]] + Z[idx[j] + 1])  # unlocated: reported, flagged
         if ok[j] and kind != "H":  # f_p at the bracketing points is the scale (1-D: f_x = f_p = 0 at a BP)
             ref = np.max(np.linalg.norm(Dz[[idx[j], idx[j] + 1], :, n], axis=-1))
-            kind = "BP" if special.is_branch_point(J[None], fp[None], ref=ref)[0] else "LP"
+            kind = "BP" if locate.is_branch_point(J[None], fp[None], ref=ref)[0] else "LP"
         if kind == "H":
             crit = ev[np.argmin(np.abs(ev.real))]
             if ok[j] and abs(crit.imag) <= 1e-8 * max(stability.jacobian_scale(J), 1e-300):

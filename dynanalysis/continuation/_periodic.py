@@ -73,7 +73,7 @@ from dynanalysis.continuation._engine import Branch, Options, _scales, arclength
 from dynanalysis._cycles import LimitCycle
 from dynanalysis._model.domain import check_range
 from dynanalysis._numerics.newton import correct
-from dynanalysis._numerics.special import SpecialPoint
+from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis._numerics.normalform import hopf_vectors
 from dynanalysis._model.system import as_ode
 from dynanalysis._model.xla import jit
@@ -290,7 +290,7 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
 
     Parameters
     ----------
-    start : a Hopf :class:`~.special.SpecialPoint` (from :func:`.continuation.equilibria` or a
+    start : a Hopf :class:`~dynanalysis.SpecialPoint` (from :func:`.continuation.equilibria` or a
         sweep; its model and parameter are used), or a :class:`~.cycles.LimitCycle` found by
         simulation (then give ``parameter``; the model is the cycle's, ``model`` overrides it).
     bounds : ``(lo, hi)`` for the free parameter.

@@ -1,4 +1,4 @@
-r"""Locating fold (LP), branch (BP) and Hopf (H) points of equilibria exactly.
+r"""The chord locator: fold (LP), branch (BP) and Hopf (H) points of equilibria, located exactly.
 
 A bifurcation is bracketed by two equilibria :math:`z_a = (x_a, \alpha_a)` and
 :math:`z_b = (x_b, \alpha_b)` (:math:`\alpha` the free parameter) on one branch, between which a
@@ -41,7 +41,6 @@ a fold (:func:`is_branch_point`).
 """
 from __future__ import annotations
 
-import dataclasses
 from functools import partial
 
 import numpy as np
@@ -55,7 +54,6 @@ from dynanalysis._numerics.points import chord_kinds
 from dynanalysis._numerics.roots import illinois, secant
 
 from dynanalysis._numerics.batch import pad
-from dynanalysis._model.results import Result, renamed
 from dynanalysis._model.xla import jit
 
 KINDS = chord_kinds()  # ("LP", "BP", "H"): the kinds this locator computes the test of, by index
@@ -68,36 +66,6 @@ BTOL = 1e-10
 # where regula falsi ended, f_x singular and f_alpha in its range to within this (relative to their
 # sizes at the bracket ends) call for the branch-point solve
 NEAR = 1e-1
-
-
-@renamed(state="states")
-@dataclasses.dataclass(frozen=True)
-class SpecialPoint(Result):
-    """A located bifurcation: ``kind`` ("LP" fold, "BP" branch point, "H" Hopf, ...), the
-    parameter values ``params`` and state ``states[name]`` there (``state`` is a deprecated
-    alias), and ``data`` (eigenvalues; for Hopf points the ``frequency`` and, from continuation,
-    the first Lyapunov coefficient ``lyapunov``).  ``model`` is the model with every parameter at
-    its value there (a start for two-parameter and periodic-orbit continuation)."""
-
-    kind: str
-    params: dict
-    states: dict
-    data: dict
-    model: object = dataclasses.field(default=None, repr=False, compare=False)
-
-    def to_dict(self) -> dict:
-        out = super().to_dict()
-        return {**out, "state": out["states"]}  # "state": the key before the rename
-
-    def plot(self, ax=None, y=None, **style):
-        """A labelled marker in its kind's style at (its first parameter, variable ``y``, by default
-        the first) (:func:`dynanalysis.plotting.mark_special_points`); returns the Axes."""
-        from dynanalysis.plotting import mark_special_points
-        return mark_special_points(ax, [self], next(iter(self.params)), y or next(iter(self.states)), **style)
-
-    def __repr__(self) -> str:
-        p = ", ".join(f"{k}={v:.10g}" for k, v in self.params.items())
-        return f"{self.kind}({p})"
 
 
 def test_size(n: int) -> int:
