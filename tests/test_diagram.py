@@ -21,6 +21,7 @@ def test_sine_one_branch_through_every_fold_inside_the_box():
     assert len(lp) == 6 and all(abs(abs(s.params["I"]) - 1) < 1e-10 for s in lp)
     assert np.allclose(sorted(s.states["x"] for s in lp), np.pi / 2 + np.pi * np.arange(-3, 3), atol=1e-5)
     assert abs(abs(b.states["x"][0]) - 10) < 1e-9 and abs(abs(b.states["x"][-1]) - 10) < 1e-9
+    assert b.status == "bounds" and d.status == "converged" and "ended by design" in d.message
 
 
 def test_decision_model_branches_and_pitchforks():

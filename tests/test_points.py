@@ -103,3 +103,13 @@ def test_throw_turns_a_failed_status_into_an_exception():
     # a branch that ends by design does not raise
     b = ct.equilibria(FitzHughNagumo(), "I", bounds=(0.0, 0.1), start=None, throw=True)
     assert b.status == "bounds" and b.params["I"][-1] == pytest.approx(0.1, abs=1e-12)
+
+
+def test_trajectory_says_how_it_ended():
+    import dynanalysis as da
+    from dynanalysis._simulation.integrate import SimulationWarning
+    blow_up = da.ode(lambda x, a=1.0: a * x * x)  # x' = x^2 from x = 1 blows up at t = 1
+    with pytest.warns(SimulationWarning, match="1 of 2"):
+        tr = da.simulate(blow_up, {"x": np.array([1.0, -1.0])}, 2.0, dt=0.01)
+    assert tr.status == "diverged" and tr.diverged.tolist() == [True, False]
+    assert "1 of 2" in tr.message

@@ -40,6 +40,17 @@ class Diagram(Result):
     second: str | None = None  # two-parameter diagrams: the second parameter (branches are curves)
     second_bounds: tuple | None = None
 
+    @property
+    def status(self) -> Status:
+        """The first failed status among the branches (in order), else ``converged``: every
+        branch ended by design (bounds, max_steps, a special point)."""
+        return next((b.status for b in self.branches if not b.status.ok), Status.CONVERGED)
+
+    @property
+    def message(self) -> str:
+        bad = [f"{b.kind} branch {i}: {b.message}" for i, b in enumerate(self.branches) if not b.status.ok]
+        return "; ".join(bad) or f"{len(self.branches)} branches, each ended by design"
+
     def points(self, kind: str) -> list:
         return [s for s in self.special_points if s.kind == kind]
 

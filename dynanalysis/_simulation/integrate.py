@@ -36,6 +36,7 @@ from jax import lax
 from dynanalysis import budget
 from dynanalysis._simulation.steppers import METHODS, dopri5, fixed_stepper
 from dynanalysis._model.domain import check_number
+from dynanalysis._numerics.status import Status
 from dynanalysis._model.results import Result
 from dynanalysis._model.system import ODE, Flow, as_ode
 
@@ -78,6 +79,17 @@ class Trajectory(Result):
     spike_times: Any = None
     spike_counts: np.ndarray | None = None
     diverged: np.ndarray | None = None
+
+    @property
+    def status(self) -> Status:
+        """``diverged`` if any member's state became infinite or NaN, else ``converged``."""
+        return Status.DIVERGED if self.diverged is not None and np.any(self.diverged) else Status.CONVERGED
+
+    @property
+    def message(self) -> str:
+        if self.status is Status.CONVERGED:
+            return "integrated to the end"
+        return f"{int(np.sum(self.diverged))} of {np.size(self.diverged)} member(s) diverged (infinite or NaN state)"
 
     def __getitem__(self, name):
         return self.states[name]
