@@ -38,7 +38,7 @@ from jax import lax
 from dynanalysis import budget
 
 from dynanalysis._numerics import spectra as stability
-from dynanalysis._numerics.spectra import RTOL, count_label, counts, growth, spectrum  # noqa: F401
+from dynanalysis._numerics.spectra import RTOL, count_label, counts, growth, spectrum
 from dynanalysis._model.domain import check_number
 from dynanalysis._numerics.newton import levenberg_marquardt, newton
 from dynanalysis._numerics.batch import pad

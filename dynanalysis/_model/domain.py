@@ -140,17 +140,24 @@ def domain(model, box: Mapping, *, fixed_vars: Mapping | None = None,
         if np.shape(v) != (() if model.sizes[k] == 1 else (model.sizes[k],)) or not np.all(np.isfinite(v)):
             raise ValueError(f"{fixed_name}[{k!r}] must be a finite value of the variable's shape, got {v!r}")
     restricted = model.restrict(fixed, order=tuple(box))
-    try:
-        pb, p = restricted.flat_params(params)
-    except ValueError as e:
-        raise ValueError(f"{params_name}: {e}") from None
-    if pb != ():
-        raise ValueError(f"{params_name} must hold one value per parameter here (no batch)")
+    p = unbatched(restricted.flat_params, params, params_name, "one value per parameter")
     fixed_params = [k for k in (params or {}) if k in fixed]
     if fixed_params:
         raise ValueError(f"{params_name}: {fixed_params} are fixed variables, not parameters")
     lo, hi = (np.array(a, dtype=float) for a in zip(*ranges))
     return Domain(restricted, tuple(box), lo, hi, p, {k: np.asarray(v, float) for k, v in fixed.items()})
+
+
+def unbatched(flatten, value, name: str, what: str):
+    """``flatten(value) -> (batch shape, flat)`` (``ODE.flat_state`` / ``flat_params``) for one
+    state or parameter set: its errors prefixed with ``name``, a batch refused."""
+    try:
+        batch, flat = flatten(value)
+    except ValueError as e:
+        raise ValueError(f"{name}: {e}") from None
+    if batch != ():
+        raise ValueError(f"{name} must be {what} (no batch dimensions), got batch shape {batch}")
+    return flat
 
 
 def halton(count: int, dim: int) -> np.ndarray:

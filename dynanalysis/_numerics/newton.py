@@ -57,8 +57,6 @@ def residual_test(f, J, scale, m, ftol):
     return residual, residual <= ftol * jnp.maximum(jnp.max(jnp.abs(J_s)), 1e-300)
 
 
-_residual_test, _value_and_jac = residual_test, value_and_jac  # old private names
-
 
 def _scaled_max(dx, scale):
     return jnp.max(jnp.abs(dx) / scale)

@@ -97,17 +97,11 @@ def _complex_forms(flow, X, P, pairs, triples):
 
 
 def _solve(A, b):
-    """Batched ``A^{-1} b``; NaN for a singular A (e.g. a Bogdanov-Takens point)."""
-    try:
-        return np.linalg.solve(A, b[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        out = np.full(b.shape, np.nan, dtype=np.result_type(A, b))
-        for i, (a, c) in enumerate(zip(A, b)):
-            try:
-                out[i] = np.linalg.solve(a, c)
-            except np.linalg.LinAlgError:
-                pass
-        return out
+    """Batched ``A^{-1} b``; NaN where A is singular to rounding (e.g. a Bogdanov-Takens point)."""
+    sv = np.linalg.svd(A, compute_uv=False)
+    singular = ~(sv[..., -1] > 1e-14 * sv[..., 0])
+    x = np.linalg.solve(np.where(singular[:, None, None], np.eye(A.shape[-1]), A), b[..., None])[..., 0]
+    return np.where(singular[:, None], np.nan, x)
 
 
 def lyapunov_coefficients(flow, X, P, J):

@@ -93,7 +93,7 @@ class PointKind:
 
     def at(self, on: str, z, o, ctx: Context) -> float:
         """The test function at one point ``z`` with observed ``o`` (the locator's target)."""
-        one = {k: np.asarray(v)[None] for k, v in o.items()} if isinstance(o, Mapping) else np.asarray(o)[None]
+        one = {k: np.asarray(v)[None] for k, v in o.items()}
         return float(self.test(on)(np.asarray(z)[None], one, ctx)[0])
 
 

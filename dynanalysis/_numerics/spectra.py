@@ -41,10 +41,7 @@ def jacobian(flow, x, p) -> np.ndarray:
 
 def eigenvalues(jacobians) -> np.ndarray:
     """Eigenvalues ``(..., n)`` (complex) of Jacobians ``(..., n, n)``, sorted by real part, descending."""
-    J = np.asarray(jacobians, dtype=float)
-    ev = np.linalg.eigvals(J) if J.size else np.zeros(J.shape[:-1], complex)
-    order = np.argsort(-ev.real, axis=-1, kind="stable")
-    return np.take_along_axis(ev.astype(complex), order, axis=-1)
+    return spectrum(jacobians)[0]
 
 
 def jacobian_scale(jacobians) -> np.ndarray:
@@ -145,6 +142,8 @@ def spectrum(jacobians, kind: str = "continuous", vectors: bool = False):
     """Eigenvalues ``(..., n)`` sorted by stability (largest real part, or modulus for a map,
     first) and, if ``vectors``, unit eigenvectors ``(..., n, n)`` as the matching columns."""
     J = np.asarray(jacobians, dtype=float)
+    if not J.size:  # no points (or no variables): nothing to decompose
+        return np.zeros(J.shape[:-1], complex), (np.zeros(J.shape, complex) if vectors else None)
     if vectors:
         ev, V = np.linalg.eig(J)
     else:

@@ -66,7 +66,8 @@ import jax.numpy as jnp
 
 from dynanalysis import budget
 from dynanalysis._model.domain import check_number
-from dynanalysis._analysis.finder import FixedPointFinder, spectrum
+from dynanalysis._analysis.finder import FixedPointFinder
+from dynanalysis._numerics.spectra import spectrum
 from dynanalysis._model.system import ODE, depends_on_time
 from ._model import DynamicalSystem, ODEIntegrator, components, integrators_of, to_ode
 from .math import Variable, get_dt

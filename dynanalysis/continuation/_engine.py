@@ -64,7 +64,8 @@ class Options:
     ``max_steps``; ``direction`` +1 or -1 (the problem says along which component); ``max_angle``:
     the largest turn of the tangent in one step (degrees) before the step is halved; ``tol``: the
     corrector's tolerance (a residual tolerance relative to the scaled Jacobian; collocation: a
-    scaled step tolerance).  Problems have their own defaults (:meth:`with_defaults`)."""
+    scaled step tolerance).  Each problem's function passes its own defaults; :meth:`with_defaults`
+    merges defaults with options given as a mapping, naming unknown ones."""
 
     ds: float = 0.01
     ds_min: float = 1e-7

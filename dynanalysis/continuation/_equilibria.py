@@ -36,7 +36,7 @@ from dynanalysis._numerics import locate
 from dynanalysis._numerics.linalg import borders
 
 from dynanalysis._numerics import spectra as stability
-from dynanalysis._model.domain import check_range
+from dynanalysis._model.domain import check_range, unbatched
 from dynanalysis._numerics.batch import pad
 from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis._equilibria.fixedpoints import firing
@@ -191,13 +191,7 @@ def _start_state(model, names, start, p):
     missing = [v for v in names if v not in start]
     if unknown or missing:
         raise ValueError(f"start: unknown variable(s) {unknown}, missing {missing}; variables are {list(names)}")
-    try:
-        batch, x0 = model.flat_state(start)
-    except ValueError as e:
-        raise ValueError(f"start: {e}") from None
-    if batch != ():
-        raise ValueError(f"start must be one state (no batch dimensions), got batch shape {batch}")
-    x0 = np.asarray(x0, float)
+    x0 = np.asarray(unbatched(model.flat_state, start, "start", "one state"), float)
     if not np.all(np.isfinite(x0)):
         raise ValueError(f"start must be finite, got {start}")
     return x0
