@@ -39,7 +39,7 @@ from dynanalysis._model.results import Result, renamed
 from dynanalysis._model.system import Flow, as_ode
 from dynanalysis._numerics.spectra import stable_cycle
 from dynanalysis._numerics.status import Status, throwing
-from dynanalysis._model.xla import jit
+from dynanalysis._model.xla import jit, scope
 
 STEPS = 4096
 
@@ -179,7 +179,7 @@ def _shoot(flow: Flow, k, M, x0, T0, p, level, scale, iters=30):
 
 def refine(flow: Flow, x0, T0, p, k, level, scale, M: int = STEPS):
     """Shooting Newton for one orbit at ``M`` and ``2 M`` steps: ``(x, T, T_error, residual, monodromy)``."""
-    with jax.enable_x64(True):
+    with scope():
         args = jax.device_put((np.asarray(x0, float), np.asarray(T0, float), np.asarray(p, float),
                                np.asarray(level, float), np.asarray(scale, float)))
         # M is a runtime value (the loop is a while loop), so both resolutions share one compile

@@ -7,12 +7,14 @@ from jax import monitoring
 _COMPILES = [0]
 
 
-def _count(name, _duration, **_kw):
-    if name == "/jax/core/compile/backend_compile_duration":  # one XLA compilation
+def _count(name, _duration=None, **_kw):
+    # one XLA compilation, or one program loaded from the persistent compilation cache instead
+    if name in ("/jax/core/compile/backend_compile_duration", "/jax/compilation_cache/cache_hits"):
         _COMPILES[0] += 1
 
 
 monitoring.register_event_duration_secs_listener(_count)
+monitoring.register_event_listener(_count)
 
 
 class _Counter:

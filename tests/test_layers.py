@@ -11,7 +11,7 @@ ROOT = pathlib.Path(dynanalysis.__file__).parent
 OUTSIDE = ("dynanalysis.models", "dynanalysis.gallery")  # installed from models/ and gallery/
 # layer of each module or package prefix, lowest first (README: Architecture)
 LAYERS = [
-    ("model", ["dynanalysis._model", "dynanalysis.math", "dynanalysis.budget"]),
+    ("model", ["dynanalysis._model", "dynanalysis.math", "dynanalysis.budget", "dynanalysis.config"]),
     ("numerics", ["dynanalysis._numerics"]),
     ("simulation", ["dynanalysis._simulation"]),
     ("equilibria and cycles", ["dynanalysis._equilibria", "dynanalysis._cycles"]),

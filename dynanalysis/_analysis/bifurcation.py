@@ -50,11 +50,11 @@ from dynanalysis._equilibria import sweep
 from dynanalysis._model.domain import check_number, check_range, domain, grid_points, halton
 from dynanalysis._simulation.integrate import simulate
 from dynanalysis._analysis.phaseplane import _BRAINPY_IGNORED, _flags, _show
-from dynanalysis._numerics.batch import pad
+from dynanalysis._numerics.batch import apply, pad
 from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis._model.results import Result, plain
 from dynanalysis._model.system import as_ode
-from dynanalysis._model.xla import jit
+from dynanalysis._model.xla import jit, scope
 
 _DEFAULT_PARAM_POINTS = 201
 _DEFAULT_LINE_POINTS = 401
@@ -212,8 +212,8 @@ def _special_points(dom, eq, pnames, grids):
     R = eq.valid.shape[-1]
     rows = np.repeat(_param_rows_at(dom, pnames, np.stack([m.ravel() for m in mesh], 1)), R, axis=0)
     X = np.nan_to_num(eq.x).reshape(-1, n)
-    with jax.enable_x64(True):
-        fp = jax.device_get(_param_derivative(flow, *jax.device_put((pad(X), pad(rows))), np.int32(k)))[:len(X)]
+    with scope():
+        fp = apply(lambda X, rows: _param_derivative(flow, X, rows, np.int32(k)), (X, rows))
     fp = np.where(eq.valid[..., None], fp.reshape(eq.x.shape), np.nan)
     S = np.r_[dom.scale, pvals[-1] - pvals[0] or 1.0]
     tangent = _tangents(eq.jacobians, fp, dom.scale, S[n], step)
@@ -232,8 +232,7 @@ def _special_points(dom, eq, pnames, grids):
     # a branch point solved from where regula falsi ended lies within the bracket, or (from a fold
     # bracket, two roots at one parameter value) within a grid step of it
     reach = 2.0 * np.maximum(np.max(np.abs(Z(ib) - Z(ia)) / S, axis=1), step / S[n])
-    z, ok, D = (a[:B] for a in locate.locate(flow, pad(Z(ia)), pad(Z(ib)), pad(base), np.int32(k), pad(kinds),
-                                               pad(b), pad(c), S, pad(reach)))
+    z, ok, D = locate.locate(flow, Z(ia), Z(ib), base, np.int32(k), kinds, b, c, S, reach)
     names = np.array(locate.KINDS, dtype=object)[kinds]
     singular = names != "H"
     # a branch point has f_p in the range of f_x, relative to the size of f_p at the bracketing

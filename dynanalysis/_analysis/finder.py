@@ -47,7 +47,7 @@ from dynanalysis._simulation.steppers import rk4
 from dynanalysis._model.results import Result, plain
 from dynanalysis._model.system import ODE, as_ode, require_autonomous
 from dynanalysis._numerics.status import Status
-from dynanalysis._model.xla import jit
+from dynanalysis._model.xla import jit, scope
 
 SYSTEM_KINDS = ("continuous", "discrete")  # a flow or a map (not special-point kinds)
 
@@ -420,7 +420,7 @@ class FixedPointFinder:
 
     def _check_output(self, dim: int) -> None:
         try:
-            with jax.enable_x64(True):
+            with scope():
                 out = jax.eval_shape(lambda x: self.field.f(x, self.args), jax.ShapeDtypeStruct((dim,), jnp.float64))
         except (TypeError, ValueError) as e:
             raise ValueError(f"the function could not be evaluated on a state of shape ({dim},): {e}") from None
@@ -586,7 +586,7 @@ class FixedPointFinder:
         k, n = X0.shape
         budget.check(2 * _per_seed_bytes(n), "a batch of two Newton seeds", "use a smaller system")
         X, chunk = _batches(X0)  # the caller's count (rounded to whole batches): one compile per count
-        with jax.enable_x64(True):
+        with scope():
             seeds, s, args = self._device(X, scale)
             x, ok, _ = _newton_batch(self.field, seeds, args, s, tol, max_iter, chunk)
             x, ok = jax.device_get((x, ok))
@@ -595,7 +595,7 @@ class FixedPointFinder:
     def _lm(self, X0, scale, tol, gtol, max_iter):
         k, n = X0.shape
         X, chunk = _batches(_pad(X0))
-        with jax.enable_x64(True):
+        with scope():
             seeds, s, args = self._device(X, scale)
             out = _lm_batch(self.field, seeds, args, s, tol, gtol, max_iter, chunk)
             x, root, flat = jax.device_get(out)
@@ -604,7 +604,7 @@ class FixedPointFinder:
     def residual(self, points) -> np.ndarray:
         """F at ``points`` (k, dim): f, or f(x) - x for a map."""
         X = self._states(points, "points")
-        with jax.enable_x64(True):
+        with scope():
             P, args = self._device(_pad(X))
             return np.asarray(jax.device_get(_residuals(self.field, P, args)))[:len(X)]
 
@@ -617,7 +617,7 @@ class FixedPointFinder:
         w = np.ones(n) if weights is None else np.asarray(weights, float)
         if w.shape != (n,) or not np.all(np.isfinite(w)):
             raise ValueError(f"weights must be {n} finite numbers, got shape {w.shape}")
-        with jax.enable_x64(True):
+        with scope():
             P, w_, args = self._device(_pad(X), w)
             return np.asarray(jax.device_get(_speed_gradients(self.field, P, args, w_)))[:k]
 
@@ -630,7 +630,7 @@ class FixedPointFinder:
         k, n = X.shape
         budget.check(8.0 * k * n * n, "the Jacobians of the points", "ask for fewer points")
         P, chunk = _batches(_pad(X))
-        with jax.enable_x64(True):
+        with scope():
             P, args = self._device(P)
             return np.asarray(jax.device_get(_jacobians(self.field, P, args, chunk)))[:k]
 
@@ -641,7 +641,7 @@ class FixedPointFinder:
         of the map (discrete; ``dt`` unused)."""
         X = self._states(x0, "x0")
         _check_options((("dt", dt),), (("steps", steps),))
-        with jax.enable_x64(True):
+        with scope():
             X_, args = self._device(X)
             out = np.asarray(jax.device_get(_trajectory(self.field, X_, args, float(dt), int(steps))))
         return out[0] if np.ndim(x0) == 1 or (isinstance(x0, Mapping) and len(X) == 1) else out
@@ -683,7 +683,7 @@ class FixedPointFinder:
         P[:, k] = vals
         scale = self._scale(x0)
         budget.check(8.0 * len(vals) * self.dim**2 * 2, "the Jacobians along the sweep", "use fewer values")
-        with jax.enable_x64(True):
+        with scope():
             x0_, P_, s = jax.device_put((x0[0], P, scale))
             X, ok, F, J = (np.asarray(a) for a in jax.device_get(_sweep(self.field, x0_, P_, s, tol, int(max_iter))))
         ev, _ = spectrum(J, self.kind)

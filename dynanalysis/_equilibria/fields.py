@@ -12,7 +12,8 @@ from dynanalysis import budget
 from dynanalysis._model.domain import Domain
 from dynanalysis._model.results import Result
 from dynanalysis._model.system import require_autonomous
-from dynanalysis._model.xla import jit
+from dynanalysis._model.xla import jit, scope
+from dynanalysis._numerics.batch import apply, even
 
 
 @partial(jit, static_argnames=("flow",))
@@ -49,8 +50,8 @@ def compute(dom: Domain, resolution) -> VectorField:
     nx, ny = (int(r) for r in resolution)
     budget.check(8.0 * nx * ny * 6, f"a {nx} x {ny} vector-field grid", "use a coarser resolution")
     X, Y = np.meshgrid(np.linspace(dom.lo[0], dom.hi[0], nx), np.linspace(dom.lo[1], dom.hi[1], ny))
-    with jax.enable_x64(True):
-        Z = np.asarray(jax.device_get(field_on_grid(dom.flow, *jax.device_put((X, Y, dom.p)))))
+    with scope():
+        Z = apply(lambda X, Y: field_on_grid(dom.flow, X, Y, dom.p), (X, Y), size=even(ny))  # rows over the devices
     return VectorField(dom.names, X, Y, Z[..., 0], Z[..., 1], dom.model, dom.params())
 
 
@@ -77,6 +78,7 @@ def _on_line(flow, x, p):
 
 def compute_line(dom: Domain, x) -> LineField:
     require_autonomous(dom.flow, "a phase line")
-    with jax.enable_x64(True):
-        dx = np.asarray(jax.device_get(_on_line(dom.flow, *jax.device_put((np.asarray(x, float), dom.p)))))
-    return LineField(dom.names, np.asarray(x, float), dx, dom.model, dom.params())
+    with scope():
+        x = np.asarray(x, float)
+        dx = apply(lambda x: _on_line(dom.flow, x, dom.p), (x,), size=even(len(x)))
+    return LineField(dom.names, x, dx, dom.model, dom.params())

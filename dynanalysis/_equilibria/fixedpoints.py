@@ -23,9 +23,9 @@ from dynanalysis._model.results import Result, plain, renamed
 from dynanalysis._numerics.status import Status
 from dynanalysis._numerics.roots import classify_1d, roots_1d
 from dynanalysis._numerics.newton import newton_batch
-from dynanalysis._numerics.batch import pad
+from dynanalysis._numerics.batch import apply
 from dynanalysis._model.system import require_autonomous
-from dynanalysis._model.xla import jit
+from dynanalysis._model.xla import jit, scope
 
 DEDUP_TOL = 1e-7   # scaled distance under which two roots are the same
 BOX_MARGIN = 1e-9  # scaled: roots exactly on the box's edge are kept
@@ -124,8 +124,8 @@ def firing(flow, X, P) -> np.ndarray:
     if not flow.is_hybrid or not len(X):
         return np.zeros(len(X), bool)
     P = np.broadcast_to(np.asarray(P, float), (len(X), flow.n_params))
-    with jax.enable_x64(True):
-        return np.asarray(jax.device_get(_fires(flow, *jax.device_put((pad(X), pad(P))))))[:len(X)]
+    with scope():
+        return apply(partial(_fires, flow), (X, P))
 
 
 # --------------------------------------------------------------------------- host helpers
@@ -199,8 +199,8 @@ def solve(dom: Domain, seeds=None, resolution: int | None = None, extra_seeds=No
     """Fixed points in a validated domain (see :func:`fixed_points`)."""
     flow = dom.flow
     require_autonomous(flow, "equilibria")
-    with jax.enable_x64(True):
-        p = jax.device_put(dom.p)
+    with scope():
+        p = dom.p
         if dom.dim == 1 and seeds is None:
             n = int(resolution or 2001)
             budget.check(8.0 * 40 * n, "the 1-D root search", "lower the resolution")
@@ -215,10 +215,8 @@ def solve(dom: Domain, seeds=None, resolution: int | None = None, extra_seeds=No
             s = np.concatenate([s, np.asarray(extra_seeds, float).reshape(-1, dom.dim)])
         budget.check(8.0 * len(s) * dom.dim * (dom.dim + 16), "the Newton seeds", "use fewer seeds")
         n = len(s)
-        padded = pad(s)  # few distinct shapes
-        seeds, masks, scale = jax.device_put((padded, np.ones_like(padded), dom.scale))
-        x, ok, res, J = jax.device_get(newton_batch(flow, seeds, masks, p, scale))
-        return _result(dom, x[:n], J[:n], res[:n], ok[:n], n)
+        x, ok, res, J = apply(lambda X, M: newton_batch(flow, X, M, p, dom.scale), (s, np.ones_like(s)))
+        return _result(dom, x, J, res, ok, n)
 
 
 def fixed_points(model, box: Mapping, *, params: Mapping | None = None,

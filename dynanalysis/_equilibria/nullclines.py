@@ -20,8 +20,9 @@ from dynanalysis._model.domain import Domain
 from dynanalysis._model.results import Result, plain
 from dynanalysis._model.system import require_autonomous
 from dynanalysis._equilibria.fields import field_on_grid
-from dynanalysis._numerics.batch import bucket
+from dynanalysis._numerics.batch import apply, even
 from dynanalysis._numerics.newton import newton_batch
+from dynanalysis._model.xla import scope
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,9 +56,9 @@ def compute(dom: Domain, resolution) -> Nullclines:
     X, Y = np.meshgrid(xs, ys)  # rows: y, columns: x (contourpy's convention)
     flow = dom.flow
     curves = {}
-    with jax.enable_x64(True):
-        p = jax.device_put(dom.p)
-        Z = np.asarray(jax.device_get(field_on_grid(flow, X, Y, p)))
+    with scope():
+        p = dom.p
+        Z = apply(lambda X, Y: field_on_grid(flow, X, Y, p), (X, Y), size=even(ny))  # rows over the devices
         lines = {name: [l for l in contourpy.contour_generator(xs, ys, Z[..., i], line_type="Separate").lines(0.0)
                         if len(l) >= 2] for i, name in enumerate(dom.names)}
         # every vertex of both nullclines, projected onto its curve in one batched Newton call
@@ -66,12 +67,7 @@ def compute(dom: Domain, resolution) -> Nullclines:
             pts = np.concatenate(pts)
             masks = np.concatenate([np.repeat(np.eye(2)[[i]], sum(len(l) for l in ls), axis=0)
                                     for i, ls in enumerate(lines.values()) if ls])
-            n = len(pts)
-            pad = bucket(n) - n
-            args = jax.device_put((np.concatenate([pts, np.repeat(pts[:1], pad, 0)]),
-                                   np.concatenate([masks, np.repeat(masks[:1], pad, 0)]), dom.scale))
-            new, ok = jax.device_get(newton_batch(flow, args[0], args[1], p, args[2])[:2])
-            new, ok = new[:n], ok[:n]
+            new, ok = apply(lambda X, M: newton_batch(flow, X, M, p, dom.scale)[:2], (pts, masks))
             cell = np.array([xs[1] - xs[0], ys[1] - ys[0]])
             # keep vertices that landed on the curve near their grid cell (not across a pole)
             ok = ok & np.all(np.abs(new - pts) <= 2 * cell, axis=1)

@@ -22,12 +22,13 @@ from dynanalysis import budget
 
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._equilibria.fixedpoints import BOX_MARGIN, DEDUP_TOL
-from dynanalysis._numerics.batch import bucket
+from dynanalysis._model import xla
+from dynanalysis._numerics.batch import bucket, even
 from dynanalysis._numerics.roots import classify_1d, roots_1d
 from dynanalysis._numerics.newton import newton
 from dynanalysis._model.results import Result
 from dynanalysis._model.system import require_autonomous
-from dynanalysis._model.xla import jit
+from dynanalysis._model.xla import jit, scope
 
 CHUNK_BUDGET_FRACTION = 1 / 16  # of budget.MEMORY_BUDGET, for one chunk's working arrays
 # Newton from every seed runs in lockstep (vmap), so one straggler sets the cost of all: a seed
@@ -140,7 +141,7 @@ def chunk_size(bytes_per_point: float, n_points: int, chunk: int | None) -> int:
     if fit < 1:
         budget.check(bytes_per_point, "one parameter value of the sweep", "use a coarser variable grid or fewer seeds")
     # a power of two: grids of other sizes mostly reuse the compiled chunk
-    return min(1 << (fit.bit_length() - 1), bucket(n_points))
+    return even(min(1 << (fit.bit_length() - 1), bucket(n_points)))  # and splits over the devices
 
 
 def equilibria(flow, names, P: np.ndarray, lo, hi, *, seeds=None, n_line: int = 0,
@@ -163,10 +164,11 @@ def equilibria(flow, names, P: np.ndarray, lo, hi, *, seeds=None, n_line: int = 
     C = chunk_size(per_point, G, chunk)
     n_chunks = -(-G // C)
     padded = np.concatenate([P, np.repeat(P[-1:], n_chunks * C - G, axis=0)])
-    with jax.enable_x64(True):
+    with scope():
         jseeds, jlo, jhi = jax.device_put((seeds, np.asarray(lo, float), np.asarray(hi, float)))
-        # dispatch every chunk (same shape: one compiled program), then fetch all results
-        outs = jax.device_get([run(jax.device_put(padded[i * C:(i + 1) * C])) for i in range(n_chunks)])
+        # dispatch every chunk (same shape: one compiled program; split over the devices), then
+        # fetch all results
+        outs = xla.fetch([run(xla.shard(padded[i * C:(i + 1) * C])) for i in range(n_chunks)])
     x, valid, J, extra, count, excluded = (np.concatenate(a)[:G] for a in zip(*outs))
     if np.any(count > max_roots):
         warnings.warn(f"up to {int(count.max())} equilibria at one parameter value; only {max_roots} "

@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 import jax.numpy as jnp
+from dynanalysis._model.xla import scope
 
 __all__ = ["ODE", "Flow", "ode", "as_ode", "flatten", "depends_on_time", "require_autonomous"]
 
@@ -334,7 +335,7 @@ class ODE:
     def vector_field(self, state: Mapping, params: Mapping | None = None, t: float = 0.0) -> dict:
         """Evaluate the derivatives at one named state (float64), as ``{variable: value}``."""
         import jax
-        with jax.enable_x64(True):
+        with scope():
             _, x = self.flat_state(state)
             _, p = self.flat_params(params)
             if x.ndim != 1 or p.ndim != 1:

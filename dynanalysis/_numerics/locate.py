@@ -53,8 +53,8 @@ from dynanalysis._numerics.linalg import bialternate, bordered, lu_solve, padded
 from dynanalysis._numerics.points import chord_kinds
 from dynanalysis._numerics.roots import illinois, secant
 
-from dynanalysis._numerics.batch import pad
-from dynanalysis._model.xla import jit
+from dynanalysis._numerics.batch import apply
+from dynanalysis._model.xla import jit, scope
 
 KINDS = chord_kinds()  # ("LP", "BP", "H"): the kinds this locator computes the test of, by index
 MAX_HOPF_DIM = 12  # the bialternate product has n(n-1)/2 rows: beyond this, no Hopf test
@@ -205,9 +205,10 @@ def locate(flow, Za, Zb, P, k, kinds, b, c, scale, reach=None, iters: int = 60):
     """
     Za, Zb = np.asarray(Za, float), np.asarray(Zb, float)
     n = Za.shape[1] - 1
-    with jax.enable_x64(True):
-        z, ok, D, sizes = (np.array(a) for a in jax.device_get(
-            _regula_falsi(flow, Za, Zb, P, k, kinds, b, c, scale, iters=iters)))
+    with scope():  # the brackets padded and split over the devices (batch.apply)
+        z, ok, D, sizes = (np.array(a) for a in apply(
+            lambda Za, Zb, P, kinds, b, c: _regula_falsi(flow, Za, Zb, P, k, kinds, b, c, scale, iters=iters),
+            (Za, Zb, np.asarray(P, float), np.asarray(kinds, np.int32), b, c)))
     S = np.asarray(scale, float)
     J = np.nan_to_num(D[:, :, :n])
     U, sv, _ = np.linalg.svd(J * S[None, None, :n])  # scaled columns: sv in units of f
@@ -216,10 +217,10 @@ def locate(flow, Za, Zb, P, k, kinds, b, c, scale, reach=None, iters: int = 60):
     near &= (sv[:, -1] <= NEAR * sizes[:, 2]) & fp_in_range(w, np.nan_to_num(D[:, :, n]), sizes[:, 1], NEAR)
     if near.any():
         idx = np.flatnonzero(near)
-        with jax.enable_x64(True):
-            zp, okp, Dp = (np.array(a)[:len(idx)] for a in jax.device_get(_branch_points(
-                flow, pad(z[idx]), pad(w[idx]), pad(np.asarray(P, float)[idx]), k, S,
-                pad(np.maximum(sizes[idx, 2], 1e-300)))))
+        with scope():
+            zp, okp, Dp = (np.array(a) for a in apply(
+                lambda Z, W, P_, fs: _branch_points(flow, Z, W, P_, k, S, fs),
+                (z[idx], w[idx], np.asarray(P, float)[idx], np.maximum(sizes[idx, 2], 1e-300))))
         reach = 2.0 * np.max(np.abs(Zb - Za) / S, axis=1) if reach is None else np.asarray(reach, float)
         okp &= np.max(np.abs(zp - z[idx]) / S, axis=1) <= reach[idx]
         z[idx[okp]], D[idx[okp]] = zp[okp], Dp[okp]

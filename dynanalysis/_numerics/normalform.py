@@ -30,8 +30,8 @@ from functools import partial
 import numpy as np
 import jax
 
-from dynanalysis._model.xla import jit
-from dynanalysis._numerics.batch import pad
+from dynanalysis._model.xla import jit, scope
+from dynanalysis._numerics.batch import apply
 
 
 def hopf_vectors(J):
@@ -89,8 +89,8 @@ def _complex_forms(flow, X, P, pairs, triples):
         return np.concatenate([U, np.zeros((N, FORMS - U.shape[1], k, n))], axis=1), np.array(w)
 
     (U2, w2), (U3, w3) = real(pairs, 2), real(triples, 3)
-    with jax.enable_x64(True):
-        r2, r3 = (np.asarray(a)[:N] for a in jax.device_get(_forms(flow, pad(X), pad(P), pad(U2), pad(U3))))
+    with scope():
+        r2, r3 = apply(partial(_forms, flow), (X, P, U2, U3))
     B = [np.einsum("k,nkd->nd", w2[4 * i:4 * i + 4], r2[:, 4 * i:4 * i + 4]) for i in range(len(pairs))]
     C = [np.einsum("k,nkd->nd", w3[8 * i:8 * i + 8], r3[:, 8 * i:8 * i + 8]) for i in range(len(triples))]
     return B, C

@@ -23,7 +23,7 @@ from functools import partial
 import numpy as np
 import jax
 
-from dynanalysis._model.xla import jit
+from dynanalysis._model.xla import jit, scope
 
 RTOL = 1e-8
 
@@ -35,7 +35,7 @@ def _jacobian(flow, x, p):
 
 def jacobian(flow, x, p) -> np.ndarray:
     """The Jacobian f_x at one point, float64 (one compiled program per model)."""
-    with jax.enable_x64(True):
+    with scope():
         return np.asarray(_jacobian(flow, np.asarray(x, float), np.asarray(p, float)))
 
 

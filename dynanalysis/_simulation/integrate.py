@@ -39,6 +39,9 @@ from dynanalysis._model.domain import check_number
 from dynanalysis._numerics.status import Status
 from dynanalysis._model.results import Result
 from dynanalysis._model.system import ODE, Flow, as_ode
+from dynanalysis._model import xla
+from dynanalysis._model.xla import scope
+from dynanalysis._numerics.batch import even, pad
 
 __all__ = ["simulate", "Trajectory", "SimulationWarning"]
 
@@ -269,7 +272,7 @@ def _member_adaptive(flow, n_rec, every, tol, x0, pm, dt, t0, t_end, f, max_iter
 def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str = "rk4",
              params: Mapping | None = None, inputs: Mapping | None = None, record_every: int = 1,
              t0: float = 0.0, dtype: str = "float64", rtol: float = 1e-8, atol: float = 1e-10,
-             max_spikes: int | None = None) -> Trajectory:
+             max_spikes: int | None = None, devices=None) -> Trajectory:
     """Integrate ``model`` from ``initial`` for ``duration`` time units.
 
     Parameters
@@ -293,6 +296,8 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
         ``t0 + duration``.
     dtype : ``"float64"`` (default, scoped ``jax.enable_x64``) or ``"float32"`` for speed.
     max_spikes : spike times kept per member (hybrid models); default ``min(steps, 1024)``.
+    devices : the devices the batch is split over (default: ``dynanalysis.config.devices``, else
+        all of ``jax.devices()``); every member's result is the same on any number of devices.
 
     Bad arguments raise a TypeError (not a number) or ValueError (out of range) naming them.
     """
@@ -371,9 +376,9 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
         if batched_arrays:
             arrays = arrays.reshape(B, n_steps, len(names))
         # pad to whole records (the padding steps are no-ops)
-        pad = n_rec * record_every - n_steps
-        if pad:
-            widths = [(0, 0)] * (arrays.ndim - 2) + [(0, pad), (0, 0)]
+        extra = n_rec * record_every - n_steps
+        if extra:
+            widths = [(0, 0)] * (arrays.ndim - 2) + [(0, extra), (0, 0)]
             arrays = np.pad(arrays, widths, mode="edge")
     else:
         arrays = np.zeros((0,))
@@ -382,15 +387,18 @@ def simulate(model, initial: Mapping, duration: float, *, dt: float, method: str
     if flow.is_hybrid:
         budget.check(B * max_spikes * itemsize, "the spike-time buffer", "lower max_spikes")
 
-    with jax.enable_x64(dtype == "float64"):
+    with scope(dtype == "float64", devices=devices):
         fdt = jnp.float64 if dtype == "float64" else jnp.float32
-        args = jax.device_put((x0.astype(fdt), p.astype(fdt), np.asarray(dt, fdt),
-                               np.asarray(t0, fdt), np.asarray(n_steps, np.int32),
-                               np.asarray(h_last, fdt), arrays.astype(fdt)))
         axes = (0 if x_batched else None, 0 if p_batched else None, 0 if batched_arrays else None)
+        # the batched arrays split over the devices (padded to a multiple of their count)
+        x0, p, arrays = (xla.shard(pad(a, size=even(B)).astype(fdt)) if ax == 0 else jax.device_put(a.astype(fdt))
+                         for a, ax in zip((x0, p, arrays), axes))
+        scalars = jax.device_put((np.asarray(dt, fdt), np.asarray(t0, fdt), np.asarray(n_steps, np.int32),
+                                  np.asarray(h_last, fdt)))
         out = _run(flow, method, n_rec, record_every, tuple(input_fns), names, axes,
-                   int(max_spikes) if flow.is_hybrid else 1, (float(rtol), float(atol)), *args)
-        xs, buf, count, bad = jax.device_get(out)
+                   int(max_spikes) if flow.is_hybrid else 1, (float(rtol), float(atol)),
+                   x0, p, *scalars, arrays)
+        xs, buf, count, bad = (a[:B] for a in xla.fetch(out))
 
     t = t0 + dt * record_every * np.arange(n_rec + 1)
     t[-1] = t0 + duration  # the last step was shortened to end there

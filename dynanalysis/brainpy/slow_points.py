@@ -69,6 +69,7 @@ from dynanalysis._model.domain import check_number
 from dynanalysis._analysis.finder import FixedPointFinder
 from dynanalysis._numerics.spectra import spectrum
 from dynanalysis._model.system import ODE, depends_on_time
+from dynanalysis._model.xla import scope
 from ._model import DynamicalSystem, ODEIntegrator, components, integrators_of, to_ode
 from .math import Variable, get_dt
 
@@ -742,7 +743,7 @@ def _passed_by_update(system, args, t, dt, states):
     try:
         for c in classes:
             c.__call__ = record
-        with jax.enable_x64(True):
+        with scope():
             jax.make_jaxpr(run)(*[jnp.asarray(_value(v)) for v in states])
     except Exception as e:  # noqa: BLE001 - whatever stops update here, fall back to names and defaults
         return {}, f"update() raised {type(e).__name__}: {e}"

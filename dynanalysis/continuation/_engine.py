@@ -30,7 +30,7 @@ from dynanalysis._numerics.newton import correct
 
 from dynanalysis._model.domain import check_number
 from dynanalysis._model.results import Result, plain
-from dynanalysis._model.xla import jit
+from dynanalysis._model.xla import jit, scope
 from dynanalysis._numerics.linalg import lu_solve
 from dynanalysis._numerics.roots import illinois, secant
 from dynanalysis._numerics.status import Status
@@ -201,7 +201,7 @@ def step(system, z, tau, h, args, S, tol):
     """Host view of one step (float64, NumPy out): :func:`_step`, or the system's own jitted
     ``corrector`` of the same signature where its structure allows a faster solve."""
     fn = getattr(system, "corrector", None) or _step
-    with jax.enable_x64(True):
+    with scope():
         return jax.device_get(fn(system, z, tau, np.float64(h), args, S, tol))
 
 

@@ -37,13 +37,13 @@ from dynanalysis._numerics.linalg import borders
 
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._model.domain import check_range, unbatched
-from dynanalysis._numerics.batch import pad
 from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis._equilibria.fixedpoints import firing
 from dynanalysis._model.system import as_ode, require_autonomous
 
 from dynanalysis._numerics.status import Status, throwing
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
+from dynanalysis._model.xla import scope
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,7 +147,7 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
     z, tau, ok, D = step(system, z0, e, 0.0, args, S, tol)
     moved = np.max(np.abs(z[:n] - x0) / sx)
     if not ok or moved > 1e-3:
-        with jax.enable_x64(True):
+        with scope():
             res = np.max(np.abs(np.asarray(flow.rhs(jnp.asarray(x0), jnp.asarray(p)))) / sx)
         raise ValueError(f"start is not an equilibrium of {model.name} at {parameter} = {a0}: scaled "
                          f"residual max|f_i| / range_i = {res:.3g}, and Newton from it "
@@ -262,9 +262,8 @@ def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
     idx = np.array([i for _, i in brackets])
     kinds = np.array([locate.KINDS.index(kind) for kind, _ in brackets], dtype=np.int32)
     b, c = borders(locate.test_matrices(Dz[idx, :, :n], kinds))
-    with jax.enable_x64(True):
-        z, ok, D = (np.array(a) for a in jax.device_get(locate.locate(flow, pad(Z[idx]), pad(Z[idx + 1]), pad(np.tile(p, (B, 1))),
-                                                 np.int32(k), pad(kinds), pad(b), pad(c), S)))
+    with scope():
+        z, ok, D = locate.locate(flow, Z[idx], Z[idx + 1], np.tile(p, (B, 1)), np.int32(k), kinds, b, c, S)
     out = []
     for j in range(B):
         kind = locate.KINDS[kinds[j]]
