@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import os
 import sys
 from pathlib import Path
@@ -47,6 +48,16 @@ devices = None
 _devices = contextvars.ContextVar("dynanalysis_devices", default=None)
 
 
+def on_devices(method):
+    """Decorator for the methods of an analyser with a ``devices`` attribute: they run
+    :func:`using` it."""
+    @functools.wraps(method)
+    def run(self, *args, **kw):
+        with using(self.devices):
+            return method(self, *args, **kw)
+    return run
+
+
 def check_devices(devices) -> tuple:
     """``devices`` as a tuple of distinct ``jax.Device``; a ValueError naming it otherwise."""
     import jax
@@ -63,8 +74,11 @@ def check_devices(devices) -> tuple:
 
 @contextlib.contextmanager
 def using(devices):
-    """Run the analyses inside the ``with`` block on ``devices`` (``None``: the module setting)."""
-    token = _devices.set(None if devices is None else check_devices(devices))
+    """Run the analyses inside the ``with`` block on ``devices`` (``None``: leave the setting as it is)."""
+    if devices is None:
+        yield
+        return
+    token = _devices.set(check_devices(devices))
     try:
         yield
     finally:

@@ -22,6 +22,9 @@ With two parameters the located points, one per grid line of the second paramete
 fold, branch-point and Hopf curves in the parameter plane.  Limit cycles are measured by one
 batched simulation started near every unstable equilibrium; runs that the duration leaves
 undecided are simulated again for twice as long (``Bifurcation2D.plot_limit_cycle_by_sim``).
+
+``devices=`` (default: :mod:`dynanalysis.config`, all devices) restricts the devices the
+sweep's chunks and the simulations are split over; the results do not depend on it.
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from dynanalysis import budget
+from dynanalysis import budget, config
 
 from dynanalysis import _cycles as cycles
 
@@ -305,7 +308,7 @@ class _Bifurcation:
     def __init__(self, model, target_pars: Mapping, target_vars: Mapping | None = None,
                  fixed_vars: Mapping | None = None, pars_update: Mapping | None = None,
                  resolutions=None, *, seeds: int | None = None, max_roots: int = 32,
-                 chunk_size: int | None = None, method: str = "sweep", **brainpy_options):
+                 chunk_size: int | None = None, method: str = "sweep", devices=None, **brainpy_options):
         unknown = [k for k in brainpy_options if k not in _BRAINPY_IGNORED]
         if unknown:
             raise TypeError(f"unexpected keyword argument(s) {unknown}")
@@ -336,6 +339,7 @@ class _Bifurcation:
             u = halton(count, self.domain.dim)
             self.seeds = self.domain.lo + u * self.domain.scale
         self.max_roots, self.chunk_size = max_roots, chunk_size
+        self.devices = None if devices is None else config.check_devices(devices)
         self.method = _check_method(method)
         self._diagram = None
         self._continued = None
@@ -348,6 +352,7 @@ class _Bifurcation:
         mesh = np.meshgrid(*self.grids, indexing="ij")
         return _param_rows_at(self.domain, self.pnames, np.stack([m.ravel() for m in mesh], axis=1))
 
+    @config.on_devices
     def compute(self, method: str | None = None, **options):
         """``method="sweep"``: every equilibrium on the parameter grid, with stability and located
         special points (a :class:`BifurcationDiagram`).  ``method="continuation"``: the branches
@@ -396,6 +401,7 @@ class _Bifurcation:
 
 
     # --- limit cycles (any dimension)
+    @config.on_devices
     def limit_cycles(self, duration: float = 100.0, *, initials: Mapping | None = None, dt: float | None = None,
                      transient: float | None = None, offset: float = 1e-3,
                      max_duration: float | None = None) -> CycleEnvelope:

@@ -6,7 +6,8 @@ Compute-only methods (``fixed_points()``, ``nullclines()``, ``vector_field()``,
 draws on ``ax`` (a new figure if None) and returns the same result.  BrainPy's display flags
 (``show``, ``with_plot``, ``with_return``) and its solver tolerances (``tol_*``, ``num_rank``,
 ``select_candidates``, ...) are accepted so that scripts port unchanged; the tolerances are not
-needed here (roots are solved to float64 precision) and are ignored.
+needed here (roots are solved to float64 precision) and are ignored.  ``devices=`` restricts
+the devices the batches are split over (default: :mod:`dynanalysis.config`, all devices).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Mapping
 
 import numpy as np
 
-from dynanalysis import budget
+from dynanalysis import budget, config
 
 from dynanalysis import _cycles as cycles
 
@@ -87,7 +88,7 @@ class _PhasePlane:
     _dim = None
 
     def __init__(self, model, target_vars: Mapping, fixed_vars: Mapping | None = None,
-                 pars_update: Mapping | None = None, resolutions=None, **brainpy_options):
+                 pars_update: Mapping | None = None, resolutions=None, devices=None, **brainpy_options):
         unknown = [k for k in brainpy_options if k not in _BRAINPY_IGNORED]
         if unknown:
             raise TypeError(f"unexpected keyword argument(s) {unknown}")
@@ -97,6 +98,7 @@ class _PhasePlane:
                              f"got {list(self.domain.names)}")
         self.model = self.domain.model
         self.resolutions = _counts(self.domain, resolutions)
+        self.devices = None if devices is None else config.check_devices(devices)
 
     def _plot(self, result, ax, kw, **options):
         """Draw a computed result, honour BrainPy's ``show``, return the result."""
@@ -109,6 +111,7 @@ class _PhasePlane:
         return self._plot(self.fixed_points(), ax, kw)
 
     # --- compute
+    @config.on_devices
     def trajectory(self, initials, duration: float, dt: float | None = None, method: str = "rk4",
                    **kw):
         """Simulate the target variables (fixed variables held) from ``initials`` (batched)."""
@@ -122,9 +125,11 @@ class PhasePlane1D(_PhasePlane):
 
     _dim = 1
 
+    @config.on_devices
     def fixed_points(self) -> fixedpoints.FixedPoints:
         return fixedpoints.solve(self.domain, resolution=self.resolutions[0])
 
+    @config.on_devices
     def vector_field(self) -> fields.LineField:
         return fields.compute_line(self.domain, np.linspace(self.domain.lo[0], self.domain.hi[0],
                                                             self.resolutions[0]))
@@ -145,11 +150,13 @@ class PhasePlane2D(_PhasePlane):
         super().__init__(*args, **kw)
         self._nullclines = None
 
+    @config.on_devices
     def nullclines(self) -> nullclines.Nullclines:
         if self._nullclines is None:
             self._nullclines = nullclines.compute(self.domain, self.resolutions)
         return self._nullclines
 
+    @config.on_devices
     def fixed_points(self, seeds=None) -> fixedpoints.FixedPoints:
         """Newton from a 30 x 30 grid plus every vertex of both nullclines (unless ``seeds``)."""
         extra = None
@@ -158,10 +165,12 @@ class PhasePlane2D(_PhasePlane):
             extra = np.concatenate(curves) if curves else None
         return fixedpoints.solve(self.domain, seeds=seeds, extra_seeds=extra)
 
+    @config.on_devices
     def vector_field(self, resolution: int | None = None) -> fields.VectorField:
         n = resolution or min(max(self.resolutions), 100)
         return fields.compute(self.domain, (n, n))
 
+    @config.on_devices
     def limit_cycle(self, initials, duration: float, **kw) -> list:
         """One :class:`cycles.LimitCycle` per initial state (see :func:`cycles.limit_cycle`)."""
         init = _initials(self.domain.names, initials)
