@@ -53,6 +53,31 @@ def test_distributed_run_gives_the_plain_results(runs):
         assert case["checksum"] == runs["distributed"]["cases"][name]["checksum"], name
 
 
+def test_two_processes_split_every_batch_over_their_four_devices(runs):
+    """Two processes with two devices each (as two machines): every batch spread over all four,
+    each process holding the plain run's results."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        port = str(s.getsockname()[1])
+    env = {**os.environ, "XLA_FLAGS": (os.environ.get("XLA_FLAGS", "") +
+                                       " --xla_force_host_platform_device_count=2").strip()}
+    cmds = [[sys.executable, str(HERE / "_devices_run.py"), "process", str(i), port] for i in (0, 1)]
+    procs = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in cmds]
+    outs = [p.communicate(timeout=600) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err[-3000:]
+        res = json.loads(out.strip().splitlines()[-1])
+        assert res["devices"] == 4 and res["process_count"] == 2
+        for name, case in res["cases"].items():
+            assert [4, False] in case["split"], (name, case)
+            plain = runs["plain"]["cases"][name]["checksum"]
+            if name in BITWISE:
+                assert case["checksum"] == plain, name
+            else:
+                assert abs(case["checksum"] - plain) <= 1e-12 * max(1.0, abs(plain)), name
+
+
 def test_devices_argument_is_checked():
     with pytest.raises(ValueError, match="devices"):
         da.simulate(da.ode(lambda x, a=1.0: -a * x), {"x": 1.0}, 1.0, dt=0.1, devices=["cpu"])

@@ -45,8 +45,11 @@ ACCEPT = 100.0  # a corrector stopped by its count converged if its last step wa
 
 
 def value_and_jac(F):
-    """``x -> (J(x), F(x))`` in one forward pass."""
-    return jax.jacfwd(lambda y: (F(y), F(y)), has_aux=True)
+    """``x -> (J(x), F(x))`` in one forward pass (F traced once: its value is the aux output)."""
+    def twice(y):
+        f = F(y)
+        return f, f
+    return jax.jacfwd(twice, has_aux=True)
 
 
 def residual_test(f, J, scale, m, ftol):

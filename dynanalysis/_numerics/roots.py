@@ -104,9 +104,17 @@ def classify_1d(f, x, valid, double, width, same: float = 1e-7):
     the way to the nearest other valid root; roots within ``same * width`` are one root).  Then the
     signs of f on both sides decide, i.e. the sign and parity of the first non-zero derivative:
     towards the root from both sides (x' = -x^3), away on both (x' = x^3), or one of each (x' = x^2)."""
-    d = jnp.abs(x[:, None] - x[None, :])
-    d = jnp.where(valid[None, :] & (d > same * width), d, jnp.inf)
-    h = jnp.minimum(1e-4 * width, 0.5 * jnp.min(d, axis=1))
+    # distance to the nearest other valid root (farther than ``same``), from the sorted roots:
+    # O(K log K), where all pairwise distances would take O(K^2) (K ~ 3 n for an n-point grid)
+    xv = jnp.where(valid, x, jnp.inf)
+    order = jnp.argsort(xv)
+    srt, tie = xv[order], same * width
+    left = jnp.searchsorted(srt, srt - tie, side="left") - 1      # last root below x - tie
+    right = jnp.searchsorted(srt, srt + tie, side="right")         # first root above x + tie
+    dl = jnp.where(left >= 0, srt - srt[jnp.maximum(left, 0)], jnp.inf)
+    dr = jnp.where(right < srt.shape[0], srt[jnp.minimum(right, srt.shape[0] - 1)] - srt, jnp.inf)
+    nearest = jnp.zeros_like(x).at[order].set(jnp.nan_to_num(jnp.minimum(dl, dr), nan=jnp.inf))
+    h = jnp.minimum(1e-4 * width, 0.5 * nearest)
     fl, fr = jax.vmap(f)(x - h), jax.vmap(f)(x + h)
     neutral = double | (jnp.abs(jax.vmap(jax.grad(f))(x)) * h < 0.01 * jnp.maximum(jnp.abs(fl), jnp.abs(fr)))
     side = jnp.where((fl > 0) & (fr < 0), 1, jnp.where((fl < 0) & (fr > 0), 2, 3))

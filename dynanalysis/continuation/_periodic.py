@@ -72,7 +72,7 @@ from dynanalysis._numerics.status import Status, throwing
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
 from dynanalysis._cycles import LimitCycle
 from dynanalysis._model.domain import check_range
-from dynanalysis._numerics.newton import correct
+from dynanalysis._numerics.newton import correct, value_and_jac
 from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis._numerics.normalform import hopf_vectors
 from dynanalysis._model.system import as_ode
@@ -153,7 +153,7 @@ def _blocks(system, y, p, k, mesh):
     """Per-interval residuals r (N, m n) and Jacobians A (N, m n, (m + 1) n + 2) with respect to
     (the interval's nodes, T, alpha)."""
     f = lambda v, h: system.interval_residual(v, h, p, k)  # noqa: E731
-    vj = jax.vmap(lambda v, h: jax.jacfwd(lambda u: (f(u, h), f(u, h)), has_aux=True)(v))
+    vj = jax.vmap(lambda v, h: value_and_jac(lambda u: f(u, h))(v))
     return vj(system.interval_inputs(y), jnp.diff(mesh))[::-1]
 
 
