@@ -209,20 +209,34 @@ def locate(flow, Za, Zb, P, k, kinds, b, c, scale, reach=None, iters: int = 60):
         z, ok, D, sizes = (np.array(a) for a in apply(
             lambda Za, Zb, P, kinds, b, c: _regula_falsi(flow, Za, Zb, P, k, kinds, b, c, scale, iters=iters),
             (Za, Zb, np.asarray(P, float), np.asarray(kinds, np.int32), b, c)))
-    S = np.asarray(scale, float)
+    reach = 2.0 * np.max(np.abs(Zb - Za) / np.asarray(scale, float), axis=1) if reach is None else reach
+    candidate = np.asarray(kinds) != KINDS.index("H")
+    return branch_points(flow, z, ok, D, P, k, scale, sizes[:, 1], sizes[:, 2], reach, candidate)
+
+
+def branch_points(flow, z, ok, D, P, k, scale, size_fp, size_D, reach, candidate=True):
+    """Where a located point ``z`` (B, n + 1; ``D = [f_x  f_alpha]`` there) is nearly a branch
+    point (f_x nearly singular, relative to ``size_D``, and f_alpha in its range, relative to
+    ``size_fp``: sizes at the bracket ends), the branch-point system solved from it
+    (:func:`_branch_points`) and kept if within ``reach`` (scaled, max norm).  Neither regula
+    falsi on a chord nor one along the branch pins a branch point down: both correctors are
+    singular there (Newton converges only linearly, to the square root of its tolerance).
+    Returns the updated ``(z, ok, D)``."""
+    z, ok, D = np.array(z, float), np.array(ok, bool), np.array(D, float)
+    n, S = z.shape[1] - 1, np.asarray(scale, float)
     J = np.nan_to_num(D[:, :, :n])
     U, sv, _ = np.linalg.svd(J * S[None, None, :n])  # scaled columns: sv in units of f
     w = U[..., :, -1]
-    near = (np.asarray(kinds) != KINDS.index("H")) & np.all(np.isfinite(z), 1)
-    near &= (sv[:, -1] <= NEAR * sizes[:, 2]) & fp_in_range(w, np.nan_to_num(D[:, :, n]), sizes[:, 1], NEAR)
+    near = candidate & np.all(np.isfinite(z), 1)
+    near &= (sv[:, -1] <= NEAR * size_D) & fp_in_range(w, np.nan_to_num(D[:, :, n]), size_fp, NEAR)
     if near.any():
         idx = np.flatnonzero(near)
         with scope():
             zp, okp, Dp = (np.array(a) for a in apply(
                 lambda Z, W, P_, fs: _branch_points(flow, Z, W, P_, k, S, fs),
-                (z[idx], w[idx], np.asarray(P, float)[idx], np.maximum(sizes[idx, 2], 1e-300))))
-        reach = 2.0 * np.max(np.abs(Zb - Za) / S, axis=1) if reach is None else np.asarray(reach, float)
-        okp &= np.max(np.abs(zp - z[idx]) / S, axis=1) <= reach[idx]
+                (z[idx], w[idx], np.broadcast_to(np.asarray(P, float), (len(z), np.shape(P)[-1]))[idx],
+                 np.maximum(np.asarray(size_D, float)[idx], 1e-300))))
+        okp &= np.max(np.abs(zp - z[idx]) / S, axis=1) <= np.broadcast_to(np.asarray(reach, float), (len(z),))[idx]
         z[idx[okp]], D[idx[okp]] = zp[okp], Dp[okp]
         ok[idx] |= okp
     return z, ok, D

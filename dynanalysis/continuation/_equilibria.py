@@ -17,8 +17,9 @@ Along the branch: the number of unstable eigenvalues (stability), the fold test
 :math:`\tau_\alpha` (sign change: LP), the branch-point test :math:`\det(f_z S; \tau^T)` (sign
 change: BP) and the count of eigenvalues crossing through a complex pair (H; a real pair
 crossing with opposite signs, a neutral saddle, is not one).  Every detected point is then
-located between its two bracketing branch points by :func:`.locate.locate` (regula falsi on the
-test function, to float64 precision), and Hopf points get their frequency and first Lyapunov
+located between its two bracketing branch points by the same compiled step (Illinois regula
+falsi on the arclength, each trial point corrected onto the branch, on the test function of its
+kind: :func:`_tests`; to float64 precision), and Hopf points get their frequency and first Lyapunov
 coefficient (:func:`.normalform.first_lyapunov`).
 """
 from __future__ import annotations
@@ -33,7 +34,7 @@ import jax.numpy as jnp
 from dynanalysis._numerics import normalform
 
 from dynanalysis._numerics import locate
-from dynanalysis._numerics.linalg import borders
+from dynanalysis._numerics.linalg import bialternate, borders
 
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._model.domain import check_range, unbatched
@@ -252,34 +253,58 @@ def _pinned_branch(model, parameter, system, args, S, Z, T, Dz, ended, tol) -> B
                   n_unstable == 0, n_unstable, ev, points, ended[0], model, message=ended[1])
 
 
+def _tests(n, S, ta):
+    """Host test functions of the observed ``D = [f_x  f_alpha]`` along a branch (tangent ``ta``
+    at the bracket's start): LP the parameter component of the tangent, BP the determinant of
+    the bordered Jacobian, H the determinant of the bialternate product (the product of all
+    pairwise eigenvalue sums: it changes sign where a complex pair crosses the axis)."""
+    def bordered(o):
+        return np.vstack([o * S[None, :], ta[None]])
+    return {"LP": lambda z, o: np.linalg.solve(bordered(o), np.eye(n + 1)[n])[n],
+            "BP": lambda z, o: np.linalg.det(bordered(o)),
+            "H": lambda z, o: np.linalg.det(bialternate(o[:, :n]))}
+
+
 def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
+    """Every bracket's point located: folds and Hopf points along the branch by the engine's own
+    step (regula falsi on the arclength, each trial point corrected onto the branch:
+    :func:`locate_on_branch`; no locator program of its own to compile), a fold that turns out
+    to be a branch point (f_alpha in the range of a singular f_x) solved on the branch-point
+    system (:func:`.locate.branch_points`).  Branch points on the chord (:func:`.locate.locate`):
+    there a corrector on the branch may land on the other branch through the point."""
     if not brackets:
         return []
     flow, n = model.flow, Z.shape[1] - 1
     if n > locate.MAX_HOPF_DIM:  # no bialternate test: Hopf points stay unlocated for now
         brackets = [b for b in brackets if b[0] != "H"]
+    system, args = EquilibriumSystem(flow), (np.asarray(p, float), np.int32(k))
     B = len(brackets)
     idx = np.array([i for _, i in brackets])
-    kinds = np.array([locate.KINDS.index(kind) for kind, _ in brackets], dtype=np.int32)
-    b, c = borders(locate.test_matrices(Dz[idx, :, :n], kinds))
-    with scope():
-        z, ok, D = locate.locate(flow, Z[idx], Z[idx + 1], np.tile(p, (B, 1)), np.int32(k), kinds, b, c, S)
+    z, ok, D = np.zeros((B, n + 1)), np.zeros(B, bool), np.zeros((B, n, n + 1))
+    chord = np.array([kind == "BP" for kind, _ in brackets])
+    if chord.any():
+        kinds = np.array([locate.KINDS.index("BP")] * int(chord.sum()), dtype=np.int32)
+        b, c = borders(locate.test_matrices(Dz[idx[chord], :, :n], kinds))
+        with scope():
+            z[chord], ok[chord], D[chord] = locate.locate(flow, Z[idx[chord]], Z[idx[chord] + 1],
+                                                          np.tile(p, (len(kinds), 1)), np.int32(k), kinds, b, c, S)
+    for j, (kind, i) in enumerate(brackets):
+        if not ok[j]:  # the branch locator (also where the chord system is singular too)
+            z[j], D[j], ok[j] = locate_on_branch(system, args, Z[i], T[i], Z[i + 1], S, _tests(n, S, T[i])[kind], tol)
+    fold = ~chord & np.array([kind == "LP" for kind, _ in brackets])
+    if fold.any():
+        ends = np.stack([Dz[idx[fold]], Dz[idx[fold] + 1]], axis=1)  # sizes at the bracket ends
+        z[fold], ok[fold], D[fold] = locate.branch_points(
+            flow, z[fold], ok[fold], D[fold], p, k, S, np.max(np.linalg.norm(ends[..., n], axis=-1), axis=1),
+            np.max(np.abs(ends * S), axis=(1, 2, 3)), 2.0 * np.max(np.abs(Z[idx[fold] + 1] - Z[idx[fold]]) / S, axis=1))
     out = []
-    for j in range(B):
-        kind = locate.KINDS[kinds[j]]
-        if not ok[j] and kind == "BP":  # the chord system is singular too: retry along the branch
-            i = idx[j]
-            ta = T[i]
-            y, o, ok_j = locate_on_branch(EquilibriumSystem(flow), (np.asarray(p, float), np.int32(k)), Z[i], ta, Z[i + 1],
-                                          S, lambda z, o: np.linalg.det(np.vstack([o * S[None, :], ta[None]])), tol)
-            if ok_j:
-                z[j], ok[j], D[j] = y, True, o
+    for j, (kind, i) in enumerate(brackets):
+        zj = z[j] if ok[j] else 0.5 * (Z[i] + Z[i + 1])  # unlocated: reported, flagged
         J, fp = D[j, :, :n], D[j, :, n]
         ev = stability.eigenvalues(J[None])[0]
         data = {"eigenvalues": ev, "located": bool(ok[j])}
-        zj = z[j] if ok[j] else 0.5 * (Z[idx[j]] + Z[idx[j] + 1])  # unlocated: reported, flagged
         if ok[j] and kind != "H":  # f_p at the bracketing points is the scale (1-D: f_x = f_p = 0 at a BP)
-            ref = np.max(np.linalg.norm(Dz[[idx[j], idx[j] + 1], :, n], axis=-1))
+            ref = np.max(np.linalg.norm(Dz[[i, i + 1], :, n], axis=-1))
             kind = "BP" if locate.is_branch_point(J[None], fp[None], ref=ref)[0] else "LP"
         if kind == "H":
             crit = ev[np.argmin(np.abs(ev.real))]
@@ -290,6 +315,6 @@ def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
             l1, omega = normalform.first_lyapunov(flow, zj[:n], pz, J)
             data.update(frequency=omega, lyapunov=l1,
                         criticality="subcritical" if l1 > 0 else "supercritical" if l1 < 0 else "degenerate")
-        out.append(SpecialPoint(kind, {parameter: float(zj[n])}, {v: float(zj[i]) for i, v in enumerate(model.variables)},
+        out.append(SpecialPoint(kind, {parameter: float(zj[n])}, {v: float(zj[j]) for j, v in enumerate(model.variables)},
                                 data, model.with_params(**{parameter: float(zj[n])})))
     return out
