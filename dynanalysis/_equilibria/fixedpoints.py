@@ -145,10 +145,13 @@ def dedupe(points: np.ndarray, scale: np.ndarray, tol: float = DEDUP_TOL) -> np.
     return np.array(sorted(distinct(points, scale, tol), key=lambda i: tuple(points[i])), dtype=int)
 
 
+GRID = 30  # default seeds of a plane: a GRID x GRID grid
+
+
 def _seed_array(dom: Domain, seeds) -> np.ndarray:
     d = dom.dim
     if seeds is None:
-        seeds = 30 if d == 2 else 1024
+        seeds = GRID if d == 2 else 1024
         if d == 2:
             g = [np.linspace(dom.lo[i], dom.hi[i], seeds) for i in range(2)]
             return np.stack([a.ravel() for a in np.meshgrid(*g, indexing="ij")], axis=-1)

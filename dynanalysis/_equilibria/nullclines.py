@@ -20,7 +20,8 @@ from dynanalysis._model.domain import Domain
 from dynanalysis._model.results import Result, plain
 from dynanalysis._model.system import require_autonomous
 from dynanalysis._equilibria.fields import field_on_grid
-from dynanalysis._numerics.batch import apply, even
+from dynanalysis._numerics.batch import apply, bucket, even
+from dynanalysis._equilibria.fixedpoints import GRID
 from dynanalysis._numerics.newton import newton_batch
 from dynanalysis._model.xla import scope
 
@@ -67,7 +68,10 @@ def compute(dom: Domain, resolution) -> Nullclines:
             pts = np.concatenate(pts)
             masks = np.concatenate([np.repeat(np.eye(2)[[i]], sum(len(l) for l in ls), axis=0)
                                     for i, ls in enumerate(lines.values()) if ls])
-            new, ok = apply(lambda X, M: newton_batch(flow, X, M, p, dom.scale)[:2], (pts, masks))
+            # padded to the size of the plane's fixed-point search (its grid seeds plus these
+            # vertices), so that both run one compiled Newton
+            new, ok = apply(lambda X, M: newton_batch(flow, X, M, p, dom.scale)[:2], (pts, masks),
+                            size=bucket(len(pts) + GRID**2))
             cell = np.array([xs[1] - xs[0], ys[1] - ys[0]])
             # keep vertices that landed on the curve near their grid cell (not across a pole)
             ok = ok & np.all(np.abs(new - pts) <= 2 * cell, axis=1)
