@@ -142,6 +142,8 @@ def worker(case: str) -> dict:
         if p is not None:
             p["distinct_shapes"] = len(set(texts))
             p["lowerings_with_same_shapes"] = len(texts) - len(set(texts))
+            if len(texts) > 1:  # what differs between the compilations of one program
+                p["shapes"] = [t[:300] for t in texts]
     wall = t1 - t0
     totals = {k: union([(a, b) for kd, _, a, b, _ in spans if kd == k]) for k in ("trace", "lower", "compile")}
     totals["trace_lower_compile"] = union([(a, b) for _, _, a, b, _ in spans])
@@ -177,12 +179,41 @@ def table(res: dict, top: int = 12) -> str:
     return "\n".join(lines)
 
 
+def markdown(res: dict) -> str:
+    """The README's tables from a results JSON: every program of the cold first calls, then the totals."""
+    rows = ["| workload | program | compiled | trace s | lower s | compile s | warm: trace + lower + load s |",
+            "|---|---|---|---|---|---|---|"]
+    for case, r in res["cases"].items():
+        warm = {p["name"]: p for p in r["warm"]["programs"]}
+        for p in r["cold"]["programs"]:
+            if not p["compile_n"]:
+                continue  # traced inside another program (a nested jit or a closure): in its parent's time
+            w = warm.get(p["name"], {})
+            wt = sum(w.get(k, 0.0) for k in ("trace_s", "lower_s", "compile_s"))
+            rows.append(f"| {case} | `{p['name']}` | {p['compile_n']} | {p['trace_s']:.2f} | {p['lower_s']:.2f} | "
+                        f"{p['compile_s']:.2f} | {wt:.2f} |")
+    rows += ["", "| workload | first call (cold) | trace | lower | compile | rest (run, host, drawing) | "
+                 "first call (warm) | warm: trace + lower | warm: cache loads | warm: rest |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for case, r in res["cases"].items():
+        c, w = r["cold"]["totals"], r["warm"]["totals"]
+        rows.append(f"| {case} | {c['wall']:.2f} | {c['trace']:.2f} | {c['lower']:.2f} | {c['compile']:.2f} | "
+                    f"{c['rest']:.2f} | {w['wall']:.2f} | {w['trace'] + w['lower']:.2f} | {w['compile']:.2f} | "
+                    f"{w['rest']:.2f} |")
+    return "\n".join(rows)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out")
     ap.add_argument("--cases", help="comma-separated subset of " + ", ".join(WORKLOADS))
+    ap.add_argument("--markdown", metavar="JSON", help="print the README's tables from a results file and exit")
     ap.add_argument("--worker", choices=list(WORKLOADS), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.markdown:
+        with open(args.markdown) as f:
+            print(markdown(json.load(f)))
+        return
     if args.worker:
         print(json.dumps(worker(args.worker), default=float))
         return

@@ -20,6 +20,7 @@ matplotlib.pyplot) are not timed; building the analyser and its calls are, compi
            compilation cache is on by default; it is filled during this run)
   warm     dynanalysis in a second fresh process with the same folder (a user's second run)
   repeat   (hh_diagram only) the same work again in the cold process, with a new analyser
+  *_openblas1 (hh_diagram only) cold, warm and repeats again with OPENBLAS_NUM_THREADS=1
 
 Within each round the cases are interleaved (brainpy, cold, warm of one case, then the next
 case), and ``--rounds`` repeats the whole sequence; medians over rounds are reported, and every
@@ -197,6 +198,14 @@ def measure(case: str, brainpy: bool) -> dict:
         rec["warm"] = run_json([sys.executable, __file__, "--worker", case], env)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+    if case == "hh_diagram":  # the same with OpenBLAS single-threaded (LAPACK calls; see the README)
+        cache = tempfile.mkdtemp(prefix="dynanalysis-cache-")
+        try:
+            env = clean_env(DYNANALYSIS_CACHE_DIR=cache, OPENBLAS_NUM_THREADS="1")
+            rec["cold_openblas1"] = run_json(cmd, env)
+            rec["warm_openblas1"] = run_json([sys.executable, __file__, "--worker", case, "--repeat"], env)
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
     return rec
 
 
@@ -214,6 +223,10 @@ def summarise(case: str, rounds: list) -> dict:
     if case == "hh_diagram":
         out["repeat_s"] = median([r["cold"].get("repeat_s") for r in rounds])
         out["repeat_runs_s"] = [r["cold"].get("repeat_s") for r in rounds]
+        ob = {"cold": [r["cold_openblas1"]["seconds"] for r in rounds],
+              "repeat": [r["cold_openblas1"]["repeat_s"] for r in rounds] + [r["warm_openblas1"]["repeat_s"] for r in rounds],
+              "warm": [r["warm_openblas1"]["seconds"] for r in rounds]}
+        out["openblas_num_threads_1"] = {f"{k}_s": median(v) for k, v in ob.items()} | {f"{k}_runs_s": v for k, v in ob.items()}
         out["goal_cold_s"], out["goal_repeat_s"] = GOAL_HH_COLD_S, GOAL_HH_REPEAT_S
         out["met_cold"] = out["cold_s"] <= GOAL_HH_COLD_S
         out["met_repeat"] = out["repeat_s"] <= GOAL_HH_REPEAT_S
@@ -235,15 +248,48 @@ def summarise(case: str, rounds: list) -> dict:
     return out
 
 
+def markdown(res: dict) -> str:
+    """The README's goal table from a results JSON (medians over the rounds; the ratio's range
+    over the rounds in brackets)."""
+    yes = lambda ok: "**met**" if ok else "not met"  # noqa: E731
+    rng = lambda v: f"{min(v):.1f}–{max(v):.1f}" if len(v) > 1 else ""  # noqa: E731
+    rows = ["| workload | BrainPy 2.8.2 | dynanalysis cold | ratio (goal ≥ 10×) | | dynanalysis warm | "
+            "ratio (goal ≥ 30×) | |", "|---|---|---|---|---|---|---|---|"]
+    for case, c in res["cases"].items():
+        if case == "hh_diagram" or c.get("brainpy_s") is None:
+            continue
+        rows.append(f"| {case} | {c['brainpy_s']:.2f} s | {c['cold_s']:.2f} s | {c['ratio_cold']:.1f}× "
+                    f"({rng(c['ratio_cold_runs'])}) | {yes(c['met_cold'])} | {c['warm_s']:.2f} s | "
+                    f"{c['ratio_warm']:.1f}× ({rng(c['ratio_warm_runs'])}) | {yes(c['met_warm'])} |")
+    c = res["cases"].get("hh_diagram")
+    if c:
+        o = c["openblas_num_threads_1"]
+        rng_s = lambda v: f"{min(v):.2f}–{max(v):.2f} s"  # noqa: E731
+        rows += ["", "| HH diagram by continuation | goal | measured (median; range) | | "
+                     "with OPENBLAS_NUM_THREADS=1 |", "|---|---|---|---|---|",
+                 f"| first call, cold cache | ≤ 5 s | {c['cold_s']:.2f} s ({rng_s(c['cold_runs_s'])}) | "
+                 f"{yes(c['met_cold'])} | {o['cold_s']:.2f} s ({rng_s(o['cold_runs_s'])}) |",
+                 f"| first call, warm cache | — | {c['warm_s']:.2f} s ({rng_s(c['warm_runs_s'])}) | | "
+                 f"{o['warm_s']:.2f} s ({rng_s(o['warm_runs_s'])}) |",
+                 f"| repeat in the same process | ≤ 0.5 s | {c['repeat_s']:.2f} s ({rng_s(c['repeat_runs_s'])}) | "
+                 f"{yes(c['met_repeat'])} | {o['repeat_s']:.2f} s ({rng_s(o['repeat_runs_s'])}) |"]
+    return "\n".join(rows)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--cases", help="comma-separated subset of " + ", ".join(WORKLOADS))
     ap.add_argument("--no-brainpy", action="store_true", help="dynanalysis only")
+    ap.add_argument("--markdown", metavar="JSON", help="print the README's goal table from a results file and exit")
     ap.add_argument("--worker", choices=list(WORKLOADS), help=argparse.SUPPRESS)
     ap.add_argument("--repeat", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.markdown:
+        with open(args.markdown) as f:
+            print(markdown(json.load(f)))
+        return
     if args.worker:
         print(json.dumps(worker(args.worker, args.repeat), default=float))
         return
