@@ -27,7 +27,7 @@ which do not depend on where a bump sits on the ring: with A = 0 the bump is a m
 family, so two devices' roundings may stop Newton at slightly different positions along it).
 Float32 HH is compared with the CPU's float32 and with the device's own float64.
 
-    python benchmarks/gpu.py [--quick] [--repeats 3] [--only hh,fhn,cann] [--out FILE]
+    python benchmarks/gpu.py [--quick] [--repeats 3] [--only hh,fhn,cann] [--budget-gib 2] [--out FILE]
     XLA_FLAGS=--xla_force_host_platform_device_count=4 python benchmarks/gpu.py --quick   # 4 CPU devices
 
 JSON goes to stdout (and ``--out``); progress to stderr.
@@ -235,8 +235,14 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small sizes (a CPU finishes in a few minutes)")
     ap.add_argument("--repeats", type=int, default=None, help="warm calls per workload (default 3, --quick 2)")
     ap.add_argument("--only", help="comma-separated subset of hh, fhn, cann")
+    ap.add_argument("--budget-gib", type=float, help="dynanalysis.budget.MEMORY_BUDGET in GiB (default 2): "
+                    "a large GPU can take bigger batches (the CANN search runs 2 seeds per batch at N = 4096 "
+                    "with 2 GiB)")
     ap.add_argument("--out")
     args = ap.parse_args(argv)
+    if args.budget_gib is not None:
+        import dynanalysis as da
+        da.budget.MEMORY_BUDGET = int(args.budget_gib * 2**30)
     work = {"hh": hh, "fhn": fhn, "cann": cann}
     chosen = args.only.split(",") if args.only else list(work)
     if any(c not in work for c in chosen):
@@ -253,7 +259,9 @@ def main(argv=None):
 
     info = machine_info()
     info["devices"] = [f"{d.platform}:{d.id} {d.device_kind}" for d in jax.devices()]
-    res = {"machine": info, "quick": args.quick, "sizes": size, "repeats": repeats}
+    import dynanalysis as da
+    res = {"machine": info, "quick": args.quick, "sizes": size, "repeats": repeats,
+           "memory_budget_bytes": da.budget.MEMORY_BUDGET}
     log(f"devices: {info['devices']}")
     t0 = time.perf_counter()
     for name in chosen:
