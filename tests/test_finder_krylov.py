@@ -26,7 +26,7 @@ from scipy.optimize import fsolve
 import dynanalysis as da
 from dynanalysis import budget
 from dynanalysis._analysis import finder
-from dynanalysis._numerics.newton import Krylov
+from dynanalysis._numerics.newton import Krylov, krylov_step
 from dynanalysis._numerics.status import Status
 from dynanalysis.models import CANN1D
 
@@ -108,6 +108,30 @@ def test_krylov_and_dense_newton_find_scipys_root_of_a_tanh_network():
     assert np.max(np.linalg.norm(J @ V - V * le.eigenvalues[0], axis=0)) < 1e-8
 
 
+def test_krylov_step_solves_to_the_forcing_accuracy():
+    """Against numpy.linalg.solve (nonsingular), and on a singular consistent system (the null
+    direction of a continuous family) a bounded step that solves it."""
+    rng = np.random.default_rng(10)
+    n = 80
+    A = -np.eye(n) + 0.8 * rng.standard_normal((n, n)) / np.sqrt(n)
+    f = rng.standard_normal(n)
+    s = np.linspace(0.5, 2.0, n)  # the step is solved in scaled coordinates; the answer is not
+    with jax.enable_x64(True):
+        jvp = lambda v: jnp.asarray(A) @ v  # noqa: E731
+        for eta in (1e-3, 1e-12):
+            dx = np.asarray(krylov_step(jvp, jnp.asarray(f), jnp.asarray(s), eta, Krylov()))
+            r = np.linalg.norm((A @ dx + f) / s) / np.linalg.norm(f / s)
+            assert r <= eta
+        np.testing.assert_allclose(dx, np.linalg.solve(A, -f), rtol=0, atol=1e-10)
+        # singular: A2 = A with its last eigen-direction removed, f in its range
+        U, S, Vt = np.linalg.svd(A)
+        A2 = U[:, :-1] @ np.diag(S[:-1]) @ Vt[:-1]
+        f2 = A2 @ rng.standard_normal(n)
+        dx = np.asarray(krylov_step(lambda v: jnp.asarray(A2) @ v, jnp.asarray(f2), jnp.ones(n), 1e-10, Krylov()))
+    assert np.linalg.norm(A2 @ dx + f2) <= 1e-10 * np.linalg.norm(f2)
+    assert np.linalg.norm(dx) < 10 * np.linalg.norm(np.linalg.pinv(A2) @ f2)
+
+
 # --------------------------------------------------------------------------- CANN1D
 @pytest.fixture(scope="module")
 def cann256():
@@ -133,6 +157,17 @@ def test_cann_krylov_finds_the_same_bumps_as_dense_newton(cann256):
     kc = N / (2 * np.pi) * J0**2 / (8 * np.sqrt(2 * np.pi) * a)
     u0 = J0 * (1 + np.sqrt(1 - k / kc)) / (4 * np.sqrt(np.pi) * a * k)
     assert abs(interpolant_peak(kry.points[0]) / u0 - 1) < 1e-6
+
+
+def test_cann_seed_whose_krylov_space_turns_invariant_converges():
+    """Seed 14 of the benchmark's N = 256 seeds: near the root J_s + I is numerically of low rank,
+    the Krylov space turns invariant within a cycle, and JAX's batched GMRES (restart 20, as here),
+    solving its least-squares problem by normal equations, returned NaN there and the seed stalled;
+    the SVD least squares takes the minimum-norm step."""
+    N = 256
+    fpf = da.FixedPointFinder(CANN1D(N=N, A=0.0))
+    x, ok, _ = fpf.solve(bump_seeds(N, 64)[14:16], method="krylov", slow=False, krylov={"restart": 20})
+    assert np.all(ok) and np.max(np.abs(fpf.residual(x))) < 1e-10
 
 
 def test_cann_leading_eigenvalues_against_numpy_and_the_continuum_theory(cann256):
@@ -179,7 +214,8 @@ def test_discrete_map_leading_eigenvalues_by_modulus():
     Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
     A, c = Q @ np.diag(lam) @ Q.T, rng.standard_normal(n)
     fpf = da.FixedPointFinder(lambda x: A @ x + c, kind="discrete")
-    fps = fpf.find(np.zeros((2, n)), method="krylov")
+    # tol bounds the residual; the point's error is up to |(I - A)^-1| = 1 / 0.03 times larger
+    fps = fpf.find(np.zeros((2, n)), method="krylov", tol=1e-13)
     np.testing.assert_allclose(fps.points[0], np.linalg.solve(np.eye(n) - A, c), rtol=0, atol=1e-10)
     le = fps.leading_eigenvalues(4, method="arnoldi")
     np.testing.assert_allclose(le.eigenvalues[0], lam[:4], rtol=0, atol=1e-10)

@@ -669,7 +669,7 @@ class FixedPointFinder:
             ``KRYLOV_DIM`` (512) up, where it is faster on the networks measured
             (benchmarks/README.md, highdim).  The least-squares stage (``slow``) always forms
             Jacobians: at large dimension pass ``slow=False`` unless slow points are wanted.
-        krylov : options of the Krylov solve, ``{"restart": 20, "cycles": 10, "forcing": None}``
+        krylov : options of the Krylov solve, ``{"restart": 10, "cycles": 20, "forcing": None}``
             (Krylov vectors per GMRES cycle, cycles per Newton step, a fixed relative accuracy
             in (0, 1) instead of Eisenstat–Walker's).
 
@@ -775,7 +775,7 @@ class FixedPointFinder:
             return np.asarray(jax.device_get(_jacobians(self.field, P, args, chunk)))[:k]
 
     def leading_eigenvalues(self, points, k: int = 10, *, method: str = "auto", tol: float = 1e-10,
-                            krylov_dim: int | None = None, restarts: int = 100,
+                            krylov_dim: int | None = None, restarts: int = 300,
                             vectors: bool = False) -> LeadingEigenvalues:
         r"""The ``k`` leading eigenvalues of f_x (largest real part, or modulus for a map) at each
         of ``points`` (p, dim).

@@ -23,8 +23,9 @@ Newton (:func:`newton`)
 Newton–Krylov (:func:`newton` with ``linear=Krylov(...)``)
     The same iteration, line search and tests, but the step is never formed from a matrix:
     :math:`J_s z = -F/s` (:math:`J_s = \mathrm{diag}(s)^{-1} J \,\mathrm{diag}(s)`, so the
-    norms are those of the merit) is solved by restarted GMRES on Jacobian–vector products
-    (``jax.linearize``: one forward pass per point, then one JVP per Krylov vector), only to the
+    norms are those of the merit) is solved by restarted GMRES (:func:`krylov_step`) on
+    Jacobian–vector products (``jax.linearize``: one forward pass per point, then one JVP per
+    Krylov vector), only to the
     relative accuracy :math:`\eta_k` (inexact Newton): :math:`\|J_s z + F/s\| \le \eta_k \|F/s\|`
     with Eisenstat and Walker's choice 2, :math:`\eta_k = 0.9\,(\|F_k\| / \|F_{k-1}\|)^2`,
     safeguarded by :math:`0.9\,\eta_{k-1}^2` when that exceeds 0.1, capped at ``ETA_MAX`` and
@@ -33,8 +34,8 @@ Newton–Krylov (:func:`newton` with ``linear=Krylov(...)``)
     (:math:`\|b - J_s z\| < \|b\|` gives :math:`F_s^T J_s z < 0`), so the line search applies
     unchanged.  On a continuous family of roots J is singular at the solution; near it F lies
     (to first order) in the range of J, and for a family of simple roots the null space does not
-    meet that range: GMRES then converges to a bounded step (Brown & Walker 1997) where an exact solve divides
-    by a vanishing pivot.  The residual test needs the scaled Jacobian's largest entry, which a
+    meet that range: GMRES then converges to a bounded step (Brown & Walker 1997) where an exact
+    solve divides by a vanishing pivot.  The residual test needs the scaled Jacobian's largest entry, which a
     matrix-free method cannot read: it uses :math:`\max_i |(J_s \zeta)_i|` for a fixed random
     sign vector :math:`\zeta` (one JVP): the largest entry for a diagonal J, at most the largest
     absolute row sum otherwise (for a dense J typically a few times the largest entry; a
@@ -59,11 +60,11 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 from jax import lax
-from jax.scipy.sparse.linalg import gmres
 
 from dynanalysis._model.domain import check_number
 from dynanalysis._model.xla import jit
 from dynanalysis._numerics.linalg import lu_solve, spd_solve
+from dynanalysis._numerics.spectra import arnoldi
 
 ALPHAS = 12  # line-search fractions 1, 1/2, ..., 2^-11
 ACCEPT = 100.0  # a corrector stopped by its count converged if its last step was < ACCEPT * xtol
@@ -80,8 +81,8 @@ class Krylov:
     ``cycles``: GMRES cycles per Newton step at most; ``forcing``: a fixed relative accuracy
     :math:`\eta` in (0, 1) for every step, or ``None`` for Eisenstat–Walker's adaptive one."""
 
-    restart: int = 20
-    cycles: int = 10
+    restart: int = 10
+    cycles: int = 20
     forcing: float | None = None
 
     def __post_init__(self):
@@ -134,15 +135,40 @@ def _forcing(opts: Krylov, fnorm, fnorm_prev, eta_prev, first, floor):
 
 def krylov_step(jvp, f, scale, eta, opts: Krylov):
     r"""The step :math:`\Delta` with :math:`\|J_s \Delta/s + F/s\| \le \eta \|F/s\|` by
-    restarted GMRES on the JVP ``jvp`` (one point); zero where GMRES returns a non-finite step.
+    restarted GMRES on the JVP ``jvp`` (one point); zero where the step is not finite.
 
-    JAX's ``batched`` GMRES (whole cycles, the accuracy checked between them): on CPU its
-    ``incremental`` variant's per-iteration Givens loop of scalar operations cost more than the
-    JVPs it saves (benchmarks/README.md, highdim)."""
-    z, _ = gmres(lambda v: jvp(scale * v) / scale, -f / scale, tol=eta, atol=0.0, restart=opts.restart,
-                 maxiter=opts.cycles, solve_method="batched")
+    Each cycle builds ``restart`` Arnoldi vectors from the current residual r
+    (:func:`.spectra.arnoldi`, the package's one Arnoldi: :math:`J_s V_m = V_{m+1} \bar H`), takes
+    the y minimising :math:`\|\,\|r\| e_1 - \bar H y\|` (least squares by SVD, so a Krylov space
+    that has become numerically invariant gives the minimum-norm y instead of dividing by a
+    vanishing singular value), and recomputes the true residual (one JVP); cycles repeat while
+    it exceeds :math:`\eta \|F/s\|`, at most ``cycles`` times.  JAX's own ``gmres`` was
+    measured first: its ``batched`` variant solves the small least-squares problem by normal
+    equations, whose Cholesky factorisation failed (NaN) on CANN1D's nearly invariant Krylov
+    spaces and left a seed stalled; its ``incremental`` variant was 3 to 10 times slower on CPU
+    (a loop of scalar Givens rotations per iteration) and left 2 of 64 seeds of a random network
+    unconverged (benchmarks/README.md, highdim)."""
+    m, n = opts.restart, f.shape[0]
+    A = lambda v: jvp(scale * v) / scale  # noqa: E731
+    b = -f / scale
+    target = eta * jnp.linalg.norm(b)
+    e1 = jnp.zeros(m + 1, f.dtype).at[0].set(1.0)
+
+    def cycle(state):
+        z, r, k = state
+        rn = jnp.linalg.norm(r)
+        V = jnp.zeros((m + 1, n), f.dtype).at[0].set(r / rn)
+        V, H = arnoldi(A, V, jnp.zeros((m + 1, m), f.dtype), 0)
+        y = jnp.linalg.lstsq(H, rn * e1)[0]
+        z = z + y @ V[:m]
+        return z, b - A(z), k + 1
+
+    def more(state):
+        _, r, k = state
+        return (k < opts.cycles) & (jnp.linalg.norm(r) > target)
+
+    z = lax.while_loop(more, cycle, (jnp.zeros_like(b), b, 0))[0]
     return jnp.where(jnp.all(jnp.isfinite(z)), scale * z, 0.0)
-
 
 
 def _scaled_max(dx, scale):
