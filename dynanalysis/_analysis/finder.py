@@ -38,9 +38,9 @@ from jax import lax
 from dynanalysis import budget
 
 from dynanalysis._numerics import spectra as stability
-from dynanalysis._numerics.spectra import RTOL, count_label, counts, growth, spectrum
+from dynanalysis._numerics.spectra import RTOL, arnoldi, count_label, counts, growth, leading, spectrum
 from dynanalysis._model.domain import check_number
-from dynanalysis._numerics.newton import levenberg_marquardt, newton
+from dynanalysis._numerics.newton import Krylov, levenberg_marquardt, newton
 from dynanalysis._numerics.batch import pad
 from dynanalysis._equilibria.fixedpoints import distinct
 from dynanalysis._simulation.steppers import rk4
@@ -50,6 +50,17 @@ from dynanalysis._numerics.status import Status
 from dynanalysis._model.xla import jit, scope
 
 SYSTEM_KINDS = ("continuous", "discrete")  # a flow or a map (not special-point kinds)
+METHODS = ("auto", "newton", "krylov")       # Newton's linear solve: "auto" picks by dimension
+EIGEN_METHODS = ("auto", "dense", "arnoldi")  # leading eigenvalues: "auto" picks by dimension
+# "auto" switches at these dimensions (measured on CANN1D and a dense random network:
+# benchmarks/README.md, highdim)
+KRYLOV_DIM = 512
+ARNOLDI_DIM = 512
+# matrix-free kernels run in batches holding at most this many bytes of Krylov bases: their
+# Gram–Schmidt passes are memory-bound, and batches that stay in cache ran up to twice as fast
+# (CANN1D N = 4096, 64 seeds: Newton–Krylov 1.9 s in one batch, 0.97 s in batches of 8;
+# Arnoldi 1.34 s, 0.79 s in batches of 4; benchmarks/README.md, highdim)
+KRYLOV_BLOCK = 6 * 2**20
 
 
 # --------------------------------------------------------------------------- the residual F
@@ -83,39 +94,76 @@ def _check_options(positive=(), counts=()):
         check_number(name, v, integer=True)
 
 
-def _per_seed_bytes(n: int) -> float:
-    return 8.0 * n * (6 * n + 64)  # Jacobian, its LU, the forward-mode tangents, line search
+KRYLOV_OPTIONS = tuple(f.name for f in dataclasses.fields(Krylov))
 
 
-def _chunk(n: int, count: int) -> int:
-    """Seeds per vmapped batch, so that one batch stays within a quarter of the memory budget; at
-    least two (see :func:`_batches`)."""
-    return int(max(2, min(count, budget.MEMORY_BUDGET // 4 // _per_seed_bytes(n))))
+def _linear(method: str, n: int, krylov) -> Krylov | None:
+    """The Newton step's linear solve for ``method`` in dimension n: ``None`` (dense LU) or the
+    validated GMRES options (``krylov``: a dict of :class:`.newton.Krylov`'s fields)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    opts = Krylov()
+    if krylov is not None:
+        if method == "newton":
+            raise ValueError("krylov options apply to method='krylov' (or 'auto'), not method='newton'")
+        if not isinstance(krylov, Mapping):
+            raise TypeError(f"krylov must be a dict of options {KRYLOV_OPTIONS}, got {type(krylov).__name__}")
+        unknown = sorted(set(krylov) - set(KRYLOV_OPTIONS))
+        if unknown:
+            raise ValueError(f"krylov: unknown options {unknown}; the options are {list(KRYLOV_OPTIONS)}")
+        try:
+            opts = Krylov(**krylov)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"krylov: {e}") from None
+    return opts if method == "krylov" or (method == "auto" and n >= KRYLOV_DIM) else None
 
 
-def _batches(X):
+def _per_seed_bytes(n: int, linear: Krylov | None = None) -> float:
+    """Bytes one seed's Newton iteration holds: dense, the Jacobian, its LU, the forward-mode
+    tangents and the line search; matrix-free (``linear``), the GMRES basis (``restart + 1``
+    vectors) and its work vectors, the linearisation's residuals and the line search's
+    trial points (measured: benchmarks/README.md, highdim)."""
+    if linear is None:
+        return 8.0 * n * (6 * n + 64)
+    return 8.0 * n * (2 * linear.restart + 128)
+
+
+def _chunk(n: int, count: int, per_seed: float | None = None) -> int:
+    """Seeds per vmapped batch, so that one batch (``per_seed`` bytes each; default: the dense
+    Newton's) stays within a quarter of the memory budget; at least two (see :func:`_batches`)."""
+    per_seed = _per_seed_bytes(n) if per_seed is None else per_seed
+    return int(max(2, min(count, budget.MEMORY_BUDGET // 4 // per_seed)))
+
+
+def _batches(X, per_seed: float | None = None, basis_bytes: float | None = None):
     """``(X, chunk)``: the rows of X padded (with copies of the first) to a whole number of
     vmapped batches of ``_chunk`` rows.  On XLA's CPU backend a row of a batch of width >= 2 is
     computed bit for bit the same whatever the width, but a batch of one (a remainder, or a
     budget of one seed) runs unbatched kernels that round differently, and Newton from a seed
     near a basin boundary can then end at another root: the points found would change with the
-    memory budget."""
+    memory budget.
+
+    ``basis_bytes``: the bytes of one row's Krylov basis (matrix-free kernels); batches are then
+    also kept within ``KRYLOV_BLOCK`` bytes of bases, so that each step's passes over them stay
+    in cache."""
     k, n = X.shape
-    c = _chunk(n, k)
+    c = _chunk(n, k, per_seed)
+    if basis_bytes is not None:
+        c = min(c, max(2, int(KRYLOV_BLOCK // basis_bytes)))
     c = max(2, -(-k // -(-k // c)))  # as many batches as the budget needs, evenly filled
     return np.concatenate([X, np.repeat(X[:1], -(-k // c) * c - k, axis=0)]), c
 
 
-def _newton(F, x0, scale, tol, max_iter):
+def _newton(F, x0, scale, tol, max_iter, linear=None):
     """The finder's Newton: :func:`.newton.newton` stopping as soon as the residual test
-    (``tol``) passes, at most ``max_iter`` steps."""
-    return newton(F, x0, scale, max_iter=max_iter, ftol=tol, stop_on_residual=True)
+    (``tol``) passes, at most ``max_iter`` steps; ``linear``: matrix-free steps (GMRES)."""
+    return newton(F, x0, scale, max_iter=max_iter, ftol=tol, stop_on_residual=True, linear=linear)
 
 
-@partial(jit, static_argnames=("field", "max_iter", "chunk"))
-def _newton_batch(field, seeds, args, scale, tol, max_iter, chunk):
+@partial(jit, static_argnames=("field", "max_iter", "chunk", "linear"))
+def _newton_batch(field, seeds, args, scale, tol, max_iter, chunk, linear=None):
     F = lambda y: field(y, args)  # noqa: E731
-    return lax.map(lambda s: _newton(F, s, scale, tol, max_iter)[:3], seeds, batch_size=chunk)
+    return lax.map(lambda s: _newton(F, s, scale, tol, max_iter, linear)[:3], seeds, batch_size=chunk)
 
 
 @partial(jit, static_argnames=("field", "max_iter", "chunk"))
@@ -143,6 +191,31 @@ def _speed_gradients(field, X, args, w):
 def _jacobians(field, X, args, chunk):
     """The Jacobian of f (the field or the map) at every row of X."""
     return lax.map(lambda x: jax.jacfwd(lambda y: field.f(y, args))(x), X, batch_size=chunk)
+
+
+@partial(jit, static_argnames=("field", "chunk"))
+def _arnoldi_batch(field, X, args, scale, V, H, start, chunk):
+    r""":func:`.spectra.arnoldi` on the Jacobian of f at every row of X, in scaled coordinates
+    (:math:`\mathrm{diag}(s)^{-1} f_x \mathrm{diag}(s)`: the same eigenvalues, balanced units);
+    the operator is one linearisation per point, then one JVP per Krylov vector."""
+    first = jnp.min(start)  # one loop index for the whole batch (see arnoldi)
+
+    def one(a):
+        x, V, H, s = a
+        jvp = jax.linearize(lambda y: field.f(y, args), x)[1]
+        return arnoldi(lambda v: jvp(scale * v) / scale, V, H, s, first)
+    return lax.map(one, (X, V, H, start), batch_size=chunk)
+
+
+@partial(jit, static_argnames=("field", "chunk"))
+def _jvp_batch(field, X, args, scale, T, chunk):
+    """The scaled Jacobian of f at every row of X applied to the columns of T (one linearisation
+    per point, one JVP per column)."""
+    def one(a):
+        x, T = a
+        jvp = jax.linearize(lambda y: field.f(y, args), x)[1]
+        return jax.vmap(lambda t: jvp(scale * t) / scale, in_axes=1, out_axes=1)(T)
+    return lax.map(one, (X, T), batch_size=chunk)
 
 
 @partial(jit, static_argnames=("field", "max_iter"))
@@ -210,6 +283,16 @@ class FixedPointSet(Result):
     def eigenvectors(self) -> np.ndarray:
         return self._eig[1]
 
+    def leading_eigenvalues(self, k: int = 10, **options) -> LeadingEigenvalues:
+        """The ``k`` leading eigenvalues at every point, without the full spectrum: by Arnoldi's
+        method on Jacobian–vector products at large dimension (no Jacobian is formed);
+        ``options`` as in :meth:`FixedPointFinder.leading_eigenvalues`."""
+        if not len(self):
+            k = check_number("k", k, integer=True)
+            return LeadingEigenvalues(np.zeros((0, k), complex), np.zeros((0, k)), np.zeros((0, k), bool), "dense",
+                                      self.kind, float(options.get("tol", 1e-10)))
+        return self.finder.leading_eigenvalues(self.points, k, **options)
+
     @functools.cached_property
     def _counts(self):
         return counts(self.eigenvalues, stability.jacobian_scale(self.jacobians), self.kind)
@@ -270,6 +353,47 @@ class FixedPointSet(Result):
         return (f"FixedPointSet({n_fixed} fixed, {len(self) - n_fixed} slow points in dimension "
                 f"{self.points.shape[1]}; {self.n_failed} failed, {self.n_outliers} outliers, "
                 f"{self.n_duplicates} duplicates of {self.n_seeds} seeds)")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LeadingEigenvalues(Result):
+    r"""The ``k`` leading eigenvalues of the Jacobian f_x at each of ``p`` points: largest real part
+    first (continuous), or largest modulus (discrete), as :func:`.spectra.spectrum` sorts them.
+
+    ``eigenvalues`` (p, k) complex; ``residuals`` (p, k): :math:`\|J v - \lambda v\|` of the
+    unit eigenvector relative to a lower bound of :math:`\|J\|` (the largest |eigenvalue| or
+    |entry| the method saw); ``converged`` (p, k): residual at most ``tol``; ``method``
+    (``"dense"``: NumPy's ``eig`` of the Jacobian, or ``"arnoldi"``: thick-restarted Arnoldi on
+    Jacobian–vector products, :func:`.spectra.leading`); ``restarts`` the Arnoldi restarts used;
+    ``eigenvectors`` (p, dim, k) unit columns, if asked for.
+    """
+
+    eigenvalues: np.ndarray
+    residuals: np.ndarray
+    converged: np.ndarray
+    method: str
+    kind: str
+    tol: float
+    restarts: int = 0
+    eigenvectors: np.ndarray | None = None
+
+    @property
+    def status(self) -> Status:
+        """``converged`` when every eigenvalue met ``tol``, else ``no convergence``."""
+        return Status.CONVERGED if bool(np.all(self.converged)) else Status.NO_CONVERGENCE
+
+    @property
+    def message(self) -> str:
+        bad = int(np.sum(~np.asarray(self.converged, bool)))
+        p, k = np.shape(self.eigenvalues)
+        where = f" after {self.restarts} restarts" if self.method == "arnoldi" else ""
+        return (f"{k} leading eigenvalues at {p} points by {self.method}" + (
+            f": all converged{where}" if not bad else
+            f": {bad} of {p * k} did not reach the tolerance {self.tol:g}{where} (worst relative residual "
+            f"{np.max(self.residuals):.1e}); raise restarts or krylov_dim"))
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "status": self.status.value, "message": self.message}
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -486,7 +610,7 @@ class FixedPointFinder:
 
     # ----- numerics
     def solve(self, seeds, *, tol: float = 1e-10, max_iter: int = 50, slow: bool = True,
-              gtol: float = 1e-8, slow_iter: int = 200):
+              gtol: float = 1e-8, slow_iter: int = 200, method: str = "auto", krylov=None):
         """The solvers of :meth:`find` from every seed, without selection: ``(points, fixed,
         stationary)``, one row per seed.  ``fixed``: Newton (or the least-squares stage) reached
         a root; ``stationary``: the least-squares stage reached a slow point; neither: the seed
@@ -494,8 +618,9 @@ class FixedPointFinder:
         :meth:`find`."""
         X0 = self._states(seeds)
         _check_options((("tol", tol), ("gtol", gtol)), (("max_iter", max_iter), ("slow_iter", slow_iter)))
+        linear = _linear(method, X0.shape[1], krylov)
         scale = self._scale(X0)
-        x, fixed = self._newton(X0, scale, tol, int(max_iter))
+        x, fixed = self._newton(X0, scale, tol, int(max_iter), linear)
         stationary = np.zeros(len(X0), bool)
         left = np.flatnonzero(~fixed)
         if slow and len(left):
@@ -515,7 +640,8 @@ class FixedPointFinder:
 
     def find(self, seeds, *, tol: float = 1e-10, max_iter: int = 50, slow: bool = True,
              gtol: float = 1e-8, slow_iter: int = 200, dedup_tol: float = 1e-6,
-             outlier: float = 10.0, speed_tol: float | None = None) -> FixedPointSet:
+             outlier: float = 10.0, speed_tol: float | None = None, method: str = "auto",
+             krylov=None) -> FixedPointSet:
         """Fixed points (and slow points) from every seed.
 
         Parameters
@@ -536,6 +662,16 @@ class FixedPointFinder:
             Newton and the least-squares stage stall there and would report a failure.  ``None``
             (default): no such points.  Slow points that pass the stationarity test are kept
             whatever their speed; select on ``speeds`` to drop them.
+        method : Newton's linear solve.  ``"newton"``: a dense LU of the Jacobian (O(dim^3)
+            time and O(dim^2) memory per seed and step); ``"krylov"``: matrix-free, GMRES on
+            Jacobian–vector products to an Eisenstat–Walker accuracy (O(dim) memory per seed; see
+            :mod:`dynanalysis._numerics.newton`); ``"auto"`` (default): Krylov from dimension
+            ``KRYLOV_DIM`` (512) up, where it is faster on the networks measured
+            (benchmarks/README.md, highdim).  The least-squares stage (``slow``) always forms
+            Jacobians: at large dimension pass ``slow=False`` unless slow points are wanted.
+        krylov : options of the Krylov solve, ``{"restart": 10, "cycles": 20, "forcing": None}``
+            (Krylov vectors per GMRES cycle, cycles per Newton step, a fixed relative accuracy
+            in (0, 1) instead of Eisenstat–Walker's).
 
         Duplicates are represented by the one of least speed.  The order is fixed by the data,
         not by round-off: fixed points (whose speeds are all round-off) by seed index, then slow
@@ -546,7 +682,7 @@ class FixedPointFinder:
         k, n = X0.shape
         scale = self._scale(X0)
         x, fixed, stationary = self.solve(X0, tol=tol, max_iter=max_iter, slow=slow, gtol=gtol,
-                                          slow_iter=slow_iter)
+                                          slow_iter=slow_iter, method=method, krylov=krylov)
         found = fixed | stationary
         if speed_tol is not None:  # slow by their speed alone
             rest = np.flatnonzero(~found & np.all(np.isfinite(x), axis=1))
@@ -582,13 +718,16 @@ class FixedPointFinder:
     def _device(self, *arrays):
         return jax.device_put((*arrays, self.args))
 
-    def _newton(self, X0, scale, tol, max_iter):
+    def _newton(self, X0, scale, tol, max_iter, linear=None):
         k, n = X0.shape
-        budget.check(2 * _per_seed_bytes(n), "a batch of two Newton seeds", "use a smaller system")
-        X, chunk = _batches(X0)  # the caller's count (rounded to whole batches): one compile per count
+        per_seed = _per_seed_bytes(n, linear)
+        budget.check(2 * per_seed, "a batch of two Newton seeds",
+                     "use a smaller system" + ("" if linear else ", or method='krylov' (matrix-free)"))
+        basis = None if linear is None else 8.0 * n * (linear.restart + 1)
+        X, chunk = _batches(X0, per_seed, basis)  # the caller's count (rounded to whole batches): one compile per count
         with scope():
             seeds, s, args = self._device(X, scale)
-            x, ok, _ = _newton_batch(self.field, seeds, args, s, tol, max_iter, chunk)
+            x, ok, _ = _newton_batch(self.field, seeds, args, s, tol, max_iter, chunk, linear)
             x, ok = jax.device_get((x, ok))
         return np.array(x[:k]), np.array(ok[:k])
 
@@ -628,11 +767,79 @@ class FixedPointFinder:
             return np.zeros((0,) + X.shape[1:] * 2)
         X = self._states(X, "points")
         k, n = X.shape
-        budget.check(8.0 * k * n * n, "the Jacobians of the points", "ask for fewer points")
+        budget.check(8.0 * k * n * n, "the Jacobians of the points",
+                     "ask for fewer points, or for the leading eigenvalues only (leading_eigenvalues)")
         P, chunk = _batches(_pad(X))
         with scope():
             P, args = self._device(P)
             return np.asarray(jax.device_get(_jacobians(self.field, P, args, chunk)))[:k]
+
+    def leading_eigenvalues(self, points, k: int = 10, *, method: str = "auto", tol: float = 1e-10,
+                            krylov_dim: int | None = None, restarts: int = 300,
+                            vectors: bool = False) -> LeadingEigenvalues:
+        r"""The ``k`` leading eigenvalues of f_x (largest real part, or modulus for a map) at each
+        of ``points`` (p, dim).
+
+        method : ``"dense"``: the Jacobians formed and NumPy's ``eig`` (every eigenvalue, O(dim^3)
+            time and O(dim^2) memory per point), the first k kept; ``"arnoldi"``: Arnoldi's method
+            with thick restarts on Jacobian–vector products (:func:`.spectra.leading`; O(dim)
+            memory per Krylov vector, one compiled program, every point at once); ``"auto"``
+            (default): Arnoldi from dimension ``ARNOLDI_DIM`` (512) up, where it is faster
+            (benchmarks/README.md, highdim).
+        tol : an eigenpair has converged when its residual :math:`\|J v - \lambda v\|` is at
+            most ``tol`` times the scale of J (see :class:`LeadingEigenvalues`); its eigenvalue
+            error is that times its condition number (1 for a normal J).
+        krylov_dim : Arnoldi's Krylov dimension m, between k + 3 and dim - 1 (default
+            ``max(3 k, 40)``, at most dim - 1).  Larger: fewer restarts, more memory (ARPACK's
+            default ``max(2 k + 1, 20)`` needed 128 restarts where 40 needed 20, for a random
+            network's eigenvalues crowding at the edge of a disc).
+        restarts : the most thick restarts; a pair not converged by then is reported so
+            (``converged``, ``status``), not dropped.
+        vectors : also return the unit eigenvectors (p, dim, k).
+        """
+        X = self._states(points, "points")
+        p, n = X.shape
+        k = check_number("k", k, integer=True)
+        if k > n:
+            raise ValueError(f"k must be at most the dimension {n}, got {k}")
+        _check_options((("tol", tol),))
+        restarts = check_number("restarts", restarts, integer=True, inclusive=True)
+        if method not in EIGEN_METHODS:
+            raise ValueError(f"method must be one of {EIGEN_METHODS}, got {method!r}")
+        m = min(max(3 * k, 40), n - 1) if krylov_dim is None else check_number("krylov_dim", krylov_dim, integer=True)
+        if method == "arnoldi" and not k + 3 <= m < n:
+            raise ValueError(f"krylov_dim must be between k + 3 = {k + 3} and the dimension minus one, {n - 1}, "
+                             f"got {m}" + ("" if m < n else "; use method='dense' at this dimension"))
+        if method == "dense" or (method == "auto" and (n < ARNOLDI_DIM or not k + 3 <= m < n)):
+            J = self.jacobians(X)
+            ev, V = spectrum(J, self.kind, vectors=True)
+            anorm = np.maximum(np.max(np.abs(ev), axis=-1), stability.jacobian_scale(J))
+            ev, V = ev[:, :k], V[:, :, :k]
+            res = np.linalg.norm(J @ V - V * ev[:, None, :], axis=1) / np.maximum(anorm, np.finfo(float).tiny)[:, None]
+            return LeadingEigenvalues(ev, res, res <= tol, "dense", self.kind, float(tol), 0, V if vectors else None)
+        scale = self._scale(X)
+        P = _pad(X)
+        per_point = 8.0 * n * (3 * (m + 1) + 8 * k + 64)  # the basis in, out, on the host; vectors; the linearisation
+        budget.check(per_point * len(P), "the Krylov bases of the points", "ask for fewer points or a smaller krylov_dim")
+        P, chunk = _batches(P, per_point, 8.0 * n * (m + 1))
+        v0 = np.random.default_rng(0).standard_normal(n)
+        with scope():
+            P_, s, args = self._device(P, scale)
+
+            def extend(V, H, start):
+                V, H, start = jax.device_put((V, H, start))
+                return jax.device_get(_arnoldi_batch(self.field, P_, args, s, V, H, start, chunk))
+
+            def apply(T):
+                return jax.device_get(_jvp_batch(self.field, P_, args, s, jax.device_put(T), chunk))
+
+            ev, V, res, ok, used = leading(extend, v0, len(P), k, m, kind=self.kind, tol=float(tol),
+                                           restarts=restarts, apply=apply)
+        if vectors:  # back from the scaled coordinates
+            V = scale[None, :, None] * V[:p]
+            V = V / np.linalg.norm(V, axis=1, keepdims=True)
+        return LeadingEigenvalues(ev[:p], res[:p], ok[:p], "arnoldi", self.kind, float(tol), int(used),
+                                  V if vectors else None)
 
     # ----- seeds from dynamics
     def trajectory(self, x0, steps: int, *, dt: float = 0.1) -> np.ndarray:

@@ -1,6 +1,7 @@
-r"""Newton's method, one family: damped with a line search (:func:`newton`), a fixed-count
-corrector with a pluggable linear solve (:func:`correct`), Levenberg–Marquardt
-(:func:`levenberg_marquardt`); one residual test (:func:`residual_test`).
+r"""Newton's method, one family: damped with a line search (:func:`newton`, its step by a dense LU
+or matrix-free by GMRES, :class:`Krylov`), a fixed-count corrector with a pluggable linear solve
+(:func:`correct`), Levenberg–Marquardt (:func:`levenberg_marquardt`); one residual test
+(:func:`residual_test`).
 
 Everything here works on one problem and is lifted with ``jax.vmap`` by the callers (many seeds,
 many parameter values).  Shapes are static; results come padded with validity masks.  ``s``
@@ -19,6 +20,28 @@ Newton (:func:`newton`)
     :math:`\alpha_k` the largest of :math:`1, 1/2, \dots, 2^{-11}` that decreases the scaled
     merit (Armijo), all candidates evaluated at once.
 
+Newton–Krylov (:func:`newton` with ``linear=Krylov(...)``)
+    The same iteration, line search and tests, but the step is never formed from a matrix:
+    :math:`J_s z = -F/s` (:math:`J_s = \mathrm{diag}(s)^{-1} J \,\mathrm{diag}(s)`, so the
+    norms are those of the merit) is solved by restarted GMRES (:func:`krylov_step`) on
+    Jacobian–vector products (``jax.linearize``: one forward pass per point, then one JVP per
+    Krylov vector), only to the
+    relative accuracy :math:`\eta_k` (inexact Newton): :math:`\|J_s z + F/s\| \le \eta_k \|F/s\|`
+    with Eisenstat and Walker's choice 2, :math:`\eta_k = 0.9\,(\|F_k\| / \|F_{k-1}\|)^2`,
+    safeguarded by :math:`0.9\,\eta_{k-1}^2` when that exceeds 0.1, capped at ``ETA_MAX`` and
+    floored where it would solve past the residual test (or a fixed ``forcing``).  Any GMRES
+    iterate that lowers the linear residual is a descent direction of the merit
+    (:math:`\|b - J_s z\| < \|b\|` gives :math:`F_s^T J_s z < 0`), so the line search applies
+    unchanged.  On a continuous family of roots J is singular at the solution; near it F lies
+    (to first order) in the range of J, and for a family of simple roots the null space does not
+    meet that range: GMRES then converges to a bounded step (Brown & Walker 1997) where an exact
+    solve divides by a vanishing pivot.  The residual test needs the scaled Jacobian's largest entry, which a
+    matrix-free method cannot read: it uses :math:`\max_i |(J_s \zeta)_i|` for a fixed random
+    sign vector :math:`\zeta` (one JVP): the largest entry for a diagonal J, at most the largest
+    absolute row sum otherwise (for a dense J typically a few times the largest entry; a
+    cancellation can make it smaller).  Memory: ``restart + 1`` Krylov vectors per
+    point instead of J and its LU.
+
 Corrector (:func:`correct`)
     Undamped :math:`x_{k+1} = x_k + c_k \Delta_k`, the step capped (:math:`c_k \le 1`) to
     ``max_step`` scaled; the linearisation and its solve are the caller's to choose (a dense LU
@@ -31,17 +54,45 @@ Levenberg–Marquardt (:func:`levenberg_marquardt`)
 """
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 import jax
 import jax.numpy as jnp
 from jax import lax
 
+from dynanalysis._model.domain import check_number
 from dynanalysis._model.xla import jit
 from dynanalysis._numerics.linalg import lu_solve, spd_solve
+from dynanalysis._numerics.spectra import arnoldi
 
 ALPHAS = 12  # line-search fractions 1, 1/2, ..., 2^-11
 ACCEPT = 100.0  # a corrector stopped by its count converged if its last step was < ACCEPT * xtol
+ETA_MAX = 0.5  # the loosest GMRES accuracy a Newton–Krylov step is solved to (the first one)
+EW_GAMMA = 0.9  # Eisenstat–Walker choice 2: eta_k = gamma (|F_k| / |F_{k-1}|)^2
+
+
+@dataclasses.dataclass(frozen=True)
+class Krylov:
+    r"""Options of the matrix-free Newton step (see the module notes).  Hashable: a static
+    argument of the compiled programs.
+
+    ``restart``: Krylov vectors per GMRES cycle (the memory: ``restart + 1`` vectors per point);
+    ``cycles``: GMRES cycles per Newton step at most; ``forcing``: a fixed relative accuracy
+    :math:`\eta` in (0, 1) for every step, or ``None`` for Eisenstat–Walker's adaptive one."""
+
+    restart: int = 10
+    cycles: int = 20
+    forcing: float | None = None
+
+    def __post_init__(self):
+        check_number("restart", self.restart, integer=True)
+        check_number("cycles", self.cycles, integer=True)
+        if self.forcing is not None:
+            eta = check_number("forcing", self.forcing)
+            if not eta < 1.0:
+                raise ValueError(f"forcing must be a number in (0, 1) (or None: Eisenstat–Walker), "
+                                 f"got {self.forcing!r}")
 
 
 def value_and_jac(F):
@@ -56,9 +107,68 @@ def residual_test(f, J, scale, m, ftol):
     """Scaled residual ``max |m f| / s`` and whether it is small relative to the scaled Jacobian
     (``m``: 0/1 weights of the equations imposed; see the module notes)."""
     J_s = m[:, None] * J * scale[None, :] / scale[:, None]
-    residual = jnp.max(jnp.abs(m * f) / scale)
-    return residual, residual <= ftol * jnp.maximum(jnp.max(jnp.abs(J_s)), 1e-300)
+    return _passes(f, jnp.max(jnp.abs(J_s)), scale, m, ftol)
 
+
+def _passes(f, jmax, scale, m, ftol):
+    """The residual test given the scaled Jacobian's magnitude ``jmax``."""
+    residual = jnp.max(jnp.abs(m * f) / scale)
+    return residual, residual <= ftol * jnp.maximum(jmax, 1e-300)
+
+
+def _sign_probe(n, dtype):
+    """A fixed random sign vector: the probe of the matrix-free Jacobian magnitude."""
+    return jax.random.rademacher(jax.random.PRNGKey(0), (n,)).astype(dtype)
+
+
+def _forcing(opts: Krylov, fnorm, fnorm_prev, eta_prev, first, floor):
+    """The relative GMRES accuracy of a Newton–Krylov step (module notes), in [floor, ETA_MAX]."""
+    if opts.forcing is not None:
+        eta = jnp.asarray(opts.forcing, fnorm.dtype)
+    else:
+        ew = EW_GAMMA * (fnorm / jnp.maximum(fnorm_prev, 1e-300)) ** 2
+        safe = EW_GAMMA * eta_prev**2
+        ew = jnp.where(safe > 0.1, jnp.maximum(ew, safe), ew)
+        eta = jnp.where(first, ETA_MAX, ew)
+    return jnp.minimum(jnp.maximum(eta, floor), ETA_MAX)
+
+
+def krylov_step(jvp, f, scale, eta, opts: Krylov):
+    r"""The step :math:`\Delta` with :math:`\|J_s \Delta/s + F/s\| \le \eta \|F/s\|` by
+    restarted GMRES on the JVP ``jvp`` (one point); zero where the step is not finite.
+
+    Each cycle builds ``restart`` Arnoldi vectors from the current residual r
+    (:func:`.spectra.arnoldi`, the package's one Arnoldi: :math:`J_s V_m = V_{m+1} \bar H`), takes
+    the y minimising :math:`\|\,\|r\| e_1 - \bar H y\|` (least squares by SVD, so a Krylov space
+    that has become numerically invariant gives the minimum-norm y instead of dividing by a
+    vanishing singular value), and recomputes the true residual (one JVP); cycles repeat while
+    it exceeds :math:`\eta \|F/s\|`, at most ``cycles`` times.  JAX's own ``gmres`` was
+    measured first: its ``batched`` variant solves the small least-squares problem by normal
+    equations, whose Cholesky factorisation failed (NaN) on CANN1D's nearly invariant Krylov
+    spaces and left a seed stalled; its ``incremental`` variant was 3 to 10 times slower on CPU
+    (a loop of scalar Givens rotations per iteration) and left 2 of 64 seeds of a random network
+    unconverged (benchmarks/README.md, highdim)."""
+    m, n = opts.restart, f.shape[0]
+    A = lambda v: jvp(scale * v) / scale  # noqa: E731
+    b = -f / scale
+    target = eta * jnp.linalg.norm(b)
+    e1 = jnp.zeros(m + 1, f.dtype).at[0].set(1.0)
+
+    def cycle(state):
+        z, r, k = state
+        rn = jnp.linalg.norm(r)
+        V = jnp.zeros((m + 1, n), f.dtype).at[0].set(r / rn)
+        V, H = arnoldi(A, V, jnp.zeros((m + 1, m), f.dtype), 0)
+        y = jnp.linalg.lstsq(H, rn * e1)[0]
+        z = z + y @ V[:m]
+        return z, b - A(z), k + 1
+
+    def more(state):
+        _, r, k = state
+        return (k < opts.cycles) & (jnp.linalg.norm(r) > target)
+
+    z = lax.while_loop(more, cycle, (jnp.zeros_like(b), b, 0))[0]
+    return jnp.where(jnp.all(jnp.isfinite(z)), scale * z, 0.0)
 
 
 def _scaled_max(dx, scale):
@@ -66,7 +176,7 @@ def _scaled_max(dx, scale):
 
 
 def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, ftol: float = 1e-7,
-           stop_on_residual: bool = False):
+           stop_on_residual: bool = False, linear: Krylov | None = None):
     """Damped Newton from one seed on the equations selected by ``mask`` (all by default).
 
     With ``mask=None`` the step solves :math:`J \\Delta = -F` directly.  With a 0/1 ``mask``
@@ -76,62 +186,98 @@ def newton(F, x0, scale, mask=None, *, max_iter: int = 60, xtol: float = 1e-11, 
     (how nullcline vertices are refined); with every equation selected it is Newton's step,
     computed through :math:`J J^T`.  A singular system falls back to steepest descent on the merit.
 
+    ``linear=Krylov(...)``: the step by GMRES on Jacobian–vector products, never forming J
+    (Newton–Krylov, see the module notes; ``mask`` must be ``None``).
+
     Stops at a scaled step below ``xtol`` (or, with ``stop_on_residual``, as soon as the residual
     test passes), after ``max_iter`` steps, when no step fraction lowers the merit, or 1e3 scales
     away from the seed.  Converged means the residual test (``ftol``) at the final point and,
     unless ``stop_on_residual``, a final step below ``xtol``.
 
     Returns ``(x, converged, residual, J)``: ``residual = max_i |F_i(x)| / s_i`` over the selected
-    equations, ``J`` the full Jacobian at ``x``.
+    equations, ``J`` the full Jacobian at ``x`` (with ``linear``: the estimate of the scaled
+    Jacobian's magnitude the residual test used, a scalar).
     """
     alphas = 2.0 ** -jnp.arange(float(ALPHAS))
     scale = jnp.asarray(scale, x0.dtype)
     m = jnp.ones_like(x0) if mask is None else jnp.asarray(mask, x0.dtype)
+    n = x0.shape[0]
 
     def merit(f):
         return jnp.sum((m * f / scale) ** 2)
 
-    def step_of(f, J):
-        Jz = m[:, None] * J * scale[None, :]  # selected rows, scaled coordinates
-        if mask is None:
-            dx = -lu_solve(J, f)
-        else:
-            lam = lu_solve(Jz @ Jz.T + jnp.diag(1.0 - m), m * f)
-            dx = -scale * (Jz.T @ lam)
-        # singular system: fall back to steepest descent on the merit
-        grad = -scale * (Jz.T @ (m * f / scale)) / jnp.maximum(jnp.sum(Jz**2), 1e-300)
-        return jnp.where(jnp.all(jnp.isfinite(dx)), dx, grad)
+    if linear is None:
+        vj = value_and_jac(F)
 
-    vj = value_and_jac(F)
+        def linearize(x):  # (f, the linearisation, the carried info: J)
+            J, f = vj(x)
+            return f, J, J
+
+        def jmax(J):
+            return jnp.max(jnp.abs(m[:, None] * J * scale[None, :] / scale[:, None]))
+
+        def solve(f, J, info, aux, done, first):
+            Jz = m[:, None] * J * scale[None, :]  # selected rows, scaled coordinates
+            if mask is None:
+                dx = -lu_solve(J, f)
+            else:
+                lam = lu_solve(Jz @ Jz.T + jnp.diag(1.0 - m), m * f)
+                dx = -scale * (Jz.T @ lam)
+            # singular system: fall back to steepest descent on the merit
+            grad = -scale * (Jz.T @ (m * f / scale)) / jnp.maximum(jnp.sum(Jz**2), 1e-300)
+            return jnp.where(jnp.all(jnp.isfinite(dx)), dx, grad), aux
+
+        info0, aux0 = jnp.zeros((n, n), x0.dtype), ()
+    else:
+        if mask is not None:
+            raise ValueError("newton: a matrix-free (Krylov) step needs every equation imposed (mask=None)")
+        probe = _sign_probe(n, x0.dtype)
+
+        def linearize(x):  # (f, the JVP at x, the carried info: the scaled Jacobian's magnitude)
+            f, jvp = jax.linearize(F, x)
+            return f, jvp, jnp.max(jnp.abs(jvp(scale * probe) / scale))
+
+        def jmax(info):
+            return info
+
+        def solve(f, jvp, info, aux, done, first):
+            fnorm_prev, eta_prev = aux
+            fnorm = jnp.linalg.norm(f / scale)
+            floor = 0.5 * ftol * info / jnp.maximum(fnorm, 1e-300)  # no solving past the test
+            eta = _forcing(linear, fnorm, fnorm_prev, eta_prev, first, floor)
+            # a finished seed runs no GMRES iteration (eta = 1: the zero step is accurate enough)
+            dx = krylov_step(jvp, f, scale, jnp.where(done, 1.0, eta), linear)
+            return dx, (fnorm, eta)
+
+        info0 = jnp.zeros((), x0.dtype)
+        aux0 = (jnp.ones((), x0.dtype), jnp.asarray(ETA_MAX, x0.dtype))
 
     # One call site of the Jacobian (the top of the loop): the loop stops by an iteration that
     # evaluates f and J at the final x and does not move, so no separate evaluation is compiled.
     def body(state):
-        x, _, _, it, _, small = state
-        J, f = vj(x)
+        x, _, _, it, _, small, aux = state
+        f, lin, info = linearize(x)
         m0 = merit(f)
-        dx = step_of(f, J)
+        done = small | (m0 == 0.0) | (it == max_iter)
+        if stop_on_residual:
+            done = done | _passes(f, jmax(info), scale, m, ftol)[1]
+        dx, aux = solve(f, lin, info, aux, done, it == 0)
         trial = jax.vmap(lambda a: merit(F(x + a * dx)))(alphas)
         trial = jnp.where(jnp.isfinite(trial), trial, jnp.inf)
         ok = trial <= (1.0 - 1e-4 * alphas) * m0
         k = jnp.where(jnp.any(ok), jnp.argmax(ok), jnp.argmin(trial))
         improved = trial[k] <= m0
-        done = small | (m0 == 0.0) | (it == max_iter)
-        if stop_on_residual:
-            done = done | residual_test(f, J, scale, m, ftol)[1]
         step = jnp.where(improved & ~done, alphas[k] * dx, 0.0)
         far = _scaled_max(x + step - x0, scale) > 1e3  # wandered off: give up early
         small = done | (_scaled_max(step, scale) < xtol)
-        return x + step, f, J, it + 1, done | ~improved | far, small & ~far & (it < max_iter)
+        return x + step, f, info, it + 1, done | ~improved | far, small & ~far & (it < max_iter), aux
 
-    n = x0.shape[0]
-    state = (x0, jnp.zeros(n, x0.dtype), jnp.zeros((n, n), x0.dtype), 0, jnp.zeros((), bool),
-             jnp.zeros((), bool))
-    x, f, J, _, _, small = lax.while_loop(lambda s: ~s[4], body, state)
-    residual, root = residual_test(f, J, scale, m, ftol)
+    state = (x0, jnp.zeros(n, x0.dtype), info0, 0, jnp.zeros((), bool), jnp.zeros((), bool), aux0)
+    x, f, info, _, _, small, _ = lax.while_loop(lambda s: ~s[4], body, state)
+    residual, root = _passes(f, jmax(info), scale, m, ftol)
     if stop_on_residual:  # the final point passed the test (a far point's f is not its own)
         small = _scaled_max(x - x0, scale) <= 1e3
-    return x, small & jnp.all(jnp.isfinite(x)) & root, residual, J
+    return x, small & jnp.all(jnp.isfinite(x)) & root, residual, info
 
 
 def _lu_step(J, rhs):
