@@ -1,10 +1,23 @@
 r"""Dense linear algebra of the analyses: small pivoted solves unrolled on scalars, the one
-bordered solve, the bialternate product, singular-vector borders."""
+bordered solve, the bialternate product, singular-vector borders.
+
+Batched LAPACK on XLA's CPU backend (jaxlib's ``lu_factor``, ``cho_factor``) splits a large batch
+into tasks on the same thread pool that runs the devices' programs and blocks until they finish.
+When every pool thread is such a waiting caller (several devices on few cores, or two LAPACK
+calls of one program running concurrently) no thread is left for the tasks: the program hangs
+(measured: 4 host devices on 2 cores, a 64-dimensional Newton hung in 1 of 3 runs; native stacks
+in ``ParallelBatchMap``).  The solves here therefore run a batch one matrix at a time on the CPU
+(:func:`one_at_a_time`): the same LAPACK call per matrix, so the same bits, and the devices, not
+LAPACK, supply the parallelism.  Other backends keep their batched kernels.
+"""
 from __future__ import annotations
 
 import numpy as np
+import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
+from jax import lax
+from jax.custom_batching import custom_vmap
 
 
 SMALL = 4  # up to this size, linear solves are unrolled scalar code (fast to compile)
@@ -28,13 +41,44 @@ def _gauss_small(A, b):
     return jnp.stack(x)
 
 
+def one_at_a_time(solve):
+    """``solve(A, b)`` (one matrix, one right-hand side) whose batches (``jax.vmap``) run as a
+    loop over the matrices on the CPU backend (see the module note), batched elsewhere;
+    differentiable as :math:`x = A^{-1} b`, :math:`\dot x = A^{-1}(\dot b - \dot A x)`."""
+    looped = custom_vmap(solve)
+
+    @looped.def_vmap
+    def _batched(axis_size, in_batched, A, b):
+        A, b = (x if batched else jnp.broadcast_to(x, (axis_size,) + x.shape) for x, batched in zip((A, b), in_batched))
+        if jax.default_backend() == "cpu":
+            return lax.map(lambda Ab: looped(*Ab), (A, b)), True
+        return jax.vmap(solve)(A, b), True
+
+    @jax.custom_jvp
+    def solved(A, b):
+        return looped(A, b)
+
+    @solved.defjvp
+    def _jvp(primals, tangents):
+        (A, b), (dA, db) = primals, tangents
+        x = solved(A, b)
+        return x, solved(A, db - dA @ x)
+
+    return solved
+
+
+@one_at_a_time
+def _lu_solve(J, b):
+    return jsl.lu_solve(jsl.lu_factor(J), b)
+
+
 def lu_solve(J, b):
     """``J^{-1} b`` by Gaussian elimination with partial pivoting (non-finite if J is singular).
 
     Small systems are unrolled: XLA compiles that far faster than its LU kernels."""
     if b.shape[0] <= SMALL:
         return _gauss_small(J, b)
-    return jsl.lu_solve(jsl.lu_factor(J), b)
+    return _lu_solve(J, b)
 
 
 def bordered(M, b, c):
@@ -97,5 +141,10 @@ def spd_solve(A, b):
     damping, which makes the next matrix better conditioned).  No LU fallback beside it: on XLA's
     CPU backend, jaxlib 0.10, the two LAPACK calls of one iteration, free to run concurrently,
     hung the program at random on 512-dimensional batches (14 of 24 runs, against none of 16
-    with either call alone)."""
+    with either call alone; batches now run one matrix at a time, see the module note)."""
+    return _spd_solve(A, b)
+
+
+@one_at_a_time
+def _spd_solve(A, b):
     return jsl.cho_solve(jsl.cho_factor(A), b)
