@@ -12,6 +12,8 @@ import sys
 
 import numpy as np
 import jax
+import jax.numpy as jnp
+from jax import lax
 
 PROCESSES = 2 if "process" in sys.argv else 1
 if "distributed" in sys.argv:
@@ -82,6 +84,22 @@ def cases():
         fps = da.FixedPointFinder(CANN1D(N=N, A=0.0)).find(seeds)
         return [fps.points]
     yield "finder", finder
+
+    def lapack():
+        """Batched dense solves (LU and Cholesky, 96 x 96) in a loop: jaxlib's batched LAPACK on
+        4 devices over 2 cores hung such a program in every one of 4 runs (linalg's module note)."""
+        from dynanalysis._numerics.linalg import lu_solve, spd_solve
+        rng = np.random.default_rng(3)
+        n = 96
+        A = rng.random((16, n, n)) + n * np.eye(n)
+        b = rng.random((16, n))
+
+        def one(A, b):
+            step = lambda i, x: lu_solve(A + 0.01 * i * jnp.eye(n), x) + spd_solve(A @ A.T, x)  # noqa: E731
+            return lax.fori_loop(0, 100, step, b)
+        with xla.scope():
+            return [np.asarray(xla.fetch(jax.jit(jax.vmap(one))(*xla.shard(A, b))))]
+    yield "lapack", lapack
 
 
 def main():

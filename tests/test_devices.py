@@ -18,7 +18,7 @@ HERE = pathlib.Path(__file__).parent
 FORCED = {**os.environ, "XLA_FLAGS": (os.environ.get("XLA_FLAGS", "") +
                                       " --xla_force_host_platform_device_count=4").strip()}
 # elementwise programs: nothing can reorder, so the split must not change a bit
-BITWISE = ("simulate", "vector_field", "fixed_points", "cycle_envelope", "finder")
+BITWISE = ("simulate", "vector_field", "fixed_points", "cycle_envelope", "finder", "lapack")
 
 
 def run(*args, env=FORCED, code=None):

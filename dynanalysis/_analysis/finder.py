@@ -35,7 +35,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from dynanalysis import budget
+from dynanalysis import budget, config
 
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._numerics.spectra import RTOL, arnoldi, count_label, counts, growth, leading, spectrum
@@ -47,13 +47,16 @@ from dynanalysis._simulation.steppers import rk4
 from dynanalysis._model.results import Result, plain
 from dynanalysis._model.system import ODE, as_ode, require_autonomous
 from dynanalysis._numerics.status import Status
+from dynanalysis._model import xla
 from dynanalysis._model.xla import jit, scope
 
 SYSTEM_KINDS = ("continuous", "discrete")  # a flow or a map (not special-point kinds)
 METHODS = ("auto", "newton", "krylov")       # Newton's linear solve: "auto" picks by dimension
 EIGEN_METHODS = ("auto", "dense", "arnoldi")  # leading eigenvalues: "auto" picks by dimension
-# "auto" switches at these dimensions (measured on CANN1D and a dense random network:
-# benchmarks/README.md, highdim)
+# "auto" switches at these dimensions (benchmarks/README.md, highdim: from 256 up Newton-Krylov
+# was as fast on first calls and faster on repeats, but its points are accurate to the residual
+# test, ~1e-12 relative, where dense Newton's last quadratic step reaches rounding; from 512 up
+# it is 2-13 times faster on first calls too)
 KRYLOV_DIM = 512
 ARNOLDI_DIM = 512
 # matrix-free kernels run in batches holding at most this many bytes of Krylov bases: their
@@ -160,16 +163,20 @@ def _newton(F, x0, scale, tol, max_iter, linear=None):
     return newton(F, x0, scale, max_iter=max_iter, ftol=tol, stop_on_residual=True, linear=linear)
 
 
-@partial(jit, static_argnames=("field", "max_iter", "chunk", "linear"))
-def _newton_batch(field, seeds, args, scale, tol, max_iter, chunk, linear=None):
-    F = lambda y: field(y, args)  # noqa: E731
-    return lax.map(lambda s: _newton(F, s, scale, tol, max_iter, linear)[:3], seeds, batch_size=chunk)
+@partial(jit, static_argnames=("field", "max_iter", "chunk", "linear", "devs"))
+def _newton_batch(field, seeds, args, scale, tol, max_iter, chunk, linear=None, devs=None):
+    def block(X, args, scale):  # one device's seeds, in memory-bounded batches
+        F = lambda y: field(y, args)  # noqa: E731
+        return lax.map(lambda s: _newton(F, s, scale, tol, max_iter, linear)[:3], X, batch_size=chunk)
+    return xla.per_device(block, devs, seeds, args, scale)
 
 
-@partial(jit, static_argnames=("field", "max_iter", "chunk"))
-def _lm_batch(field, seeds, args, scale, tol, gtol, max_iter, chunk):
-    F = lambda y: field(y, args)  # noqa: E731
-    return lax.map(lambda s: levenberg_marquardt(F, s, scale, tol, gtol, max_iter), seeds, batch_size=chunk)
+@partial(jit, static_argnames=("field", "max_iter", "chunk", "devs"))
+def _lm_batch(field, seeds, args, scale, tol, gtol, max_iter, chunk, devs=None):
+    def block(X, args, scale):
+        F = lambda y: field(y, args)  # noqa: E731
+        return lax.map(lambda s: levenberg_marquardt(F, s, scale, tol, gtol, max_iter), X, batch_size=chunk)
+    return xla.per_device(block, devs, seeds, args, scale)
 
 
 @partial(jit, static_argnames=("field",))
@@ -490,6 +497,7 @@ class FixedPointFinder:
     params : for a model, ``{parameter: value}`` overriding its defaults; for a plain function,
         the ``inputs`` passed as its second argument (any pytree; ``None``: ``f(x)``).
     kind : ``"continuous"`` (fixed points of dx/dt = f(x)) or ``"discrete"`` (x = f(x)).
+    devices : the devices the seeds are split over (default: :mod:`dynanalysis.config`, all).
 
     The analysis runs in float64.  Constants a plain function captures should be NumPy arrays:
     a JAX array created outside ``jax.enable_x64`` is float32 and limits the points to ~1e-7.
@@ -503,7 +511,8 @@ class FixedPointFinder:
     ([[-1.0, -1.0, 1.0]], ['saddle (1 unstable)'])
     """
 
-    def __init__(self, model_or_function, *, params=None, kind: str = "continuous"):
+    def __init__(self, model_or_function, *, params=None, kind: str = "continuous", devices=None):
+        self.devices = None if devices is None else config.check_devices(devices)
         if kind not in SYSTEM_KINDS:
             raise ValueError(f"kind must be one of {SYSTEM_KINDS}, got {kind!r}")
         self.kind = kind
@@ -609,6 +618,7 @@ class FixedPointFinder:
         return s
 
     # ----- numerics
+    @config.on_devices
     def solve(self, seeds, *, tol: float = 1e-10, max_iter: int = 50, slow: bool = True,
               gtol: float = 1e-8, slow_iter: int = 200, method: str = "auto", krylov=None):
         """The solvers of :meth:`find` from every seed, without selection: ``(points, fixed,
@@ -627,6 +637,7 @@ class FixedPointFinder:
             x[left], fixed[left], stationary[left] = self._lm(X0[left], scale, tol, gtol, int(slow_iter))
         return x, fixed, stationary
 
+    @config.on_devices
     def least_squares(self, seeds, *, tol: float = 1e-10, gtol: float = 1e-8, max_iter: int = 200, scale=None):
         """The second stage of :meth:`solve` alone (Levenberg–Marquardt on the speed) from every
         seed: ``(points, fixed, stationary)`` as :meth:`solve` returns them.  ``scale`` (dim,):
@@ -638,6 +649,7 @@ class FixedPointFinder:
             raise ValueError(f"scale must hold {X0.shape[1]} positive numbers, got shape {s.shape}")
         return self._lm(X0, s, tol, gtol, int(max_iter))
 
+    @config.on_devices
     def find(self, seeds, *, tol: float = 1e-10, max_iter: int = 50, slow: bool = True,
              gtol: float = 1e-8, slow_iter: int = 200, dedup_tol: float = 1e-6,
              outlier: float = 10.0, speed_tol: float | None = None, method: str = "auto",
@@ -666,8 +678,8 @@ class FixedPointFinder:
             time and O(dim^2) memory per seed and step); ``"krylov"``: matrix-free, GMRES on
             Jacobian–vector products to an Eisenstat–Walker accuracy (O(dim) memory per seed; see
             :mod:`dynanalysis._numerics.newton`); ``"auto"`` (default): Krylov from dimension
-            ``KRYLOV_DIM`` (512) up, where it is faster on the networks measured
-            (benchmarks/README.md, highdim).  The least-squares stage (``slow``) always forms
+            ``KRYLOV_DIM`` (512) up, where it was 2-13 times faster on first calls and 14-84
+            times on repeats on the networks measured (benchmarks/README.md, highdim).  The least-squares stage (``slow``) always forms
             Jacobians: at large dimension pass ``slow=False`` unless slow points are wanted.
         krylov : options of the Krylov solve, ``{"restart": 10, "cycles": 20, "forcing": None}``
             (Krylov vectors per GMRES cycle, cycles per Newton step, a fixed relative accuracy
@@ -718,6 +730,12 @@ class FixedPointFinder:
     def _device(self, *arrays):
         return jax.device_put((*arrays, self.args))
 
+    @staticmethod
+    def _over_devices(X, chunk):
+        """``(X, devices)``: the rows padded to whole batches of ``chunk`` on every active device."""
+        devs = xla.devices()
+        return pad(X, size=-(-len(X) // (chunk * len(devs))) * chunk * len(devs)), devs
+
     def _newton(self, X0, scale, tol, max_iter, linear=None):
         k, n = X0.shape
         per_seed = _per_seed_bytes(n, linear)
@@ -726,18 +744,20 @@ class FixedPointFinder:
         basis = None if linear is None else 8.0 * n * (linear.restart + 1)
         X, chunk = _batches(X0, per_seed, basis)  # the caller's count (rounded to whole batches): one compile per count
         with scope():
-            seeds, s, args = self._device(X, scale)
-            x, ok, _ = _newton_batch(self.field, seeds, args, s, tol, max_iter, chunk, linear)
-            x, ok = jax.device_get((x, ok))
+            X, devs = self._over_devices(X, chunk)
+            s, args = xla.replicate((scale, self.args))
+            x, ok, _ = _newton_batch(self.field, xla.shard(X), args, s, tol, max_iter, chunk, linear, devs)
+            x, ok = xla.fetch((x, ok))
         return np.array(x[:k]), np.array(ok[:k])
 
     def _lm(self, X0, scale, tol, gtol, max_iter):
         k, n = X0.shape
         X, chunk = _batches(_pad(X0))
         with scope():
-            seeds, s, args = self._device(X, scale)
-            out = _lm_batch(self.field, seeds, args, s, tol, gtol, max_iter, chunk)
-            x, root, flat = jax.device_get(out)
+            X, devs = self._over_devices(X, chunk)
+            s, args = xla.replicate((scale, self.args))
+            out = _lm_batch(self.field, xla.shard(X), args, s, tol, gtol, max_iter, chunk, devs)
+            x, root, flat = xla.fetch(out)
         return np.array(x[:k]), np.array(root[:k]), np.array(flat[:k])
 
     def residual(self, points) -> np.ndarray:
@@ -774,6 +794,7 @@ class FixedPointFinder:
             P, args = self._device(P)
             return np.asarray(jax.device_get(_jacobians(self.field, P, args, chunk)))[:k]
 
+    @config.on_devices
     def leading_eigenvalues(self, points, k: int = 10, *, method: str = "auto", tol: float = 1e-10,
                             krylov_dim: int | None = None, restarts: int = 300,
                             vectors: bool = False) -> LeadingEigenvalues:
@@ -784,8 +805,9 @@ class FixedPointFinder:
             time and O(dim^2) memory per point), the first k kept; ``"arnoldi"``: Arnoldi's method
             with thick restarts on Jacobian–vector products (:func:`.spectra.leading`; O(dim)
             memory per Krylov vector, one compiled program, every point at once); ``"auto"``
-            (default): Arnoldi from dimension ``ARNOLDI_DIM`` (512) up, where it is faster
-            (benchmarks/README.md, highdim).
+            (default): Arnoldi from dimension ``ARNOLDI_DIM`` (512) up, where it was faster on
+            first calls and repeats alike (benchmarks/README.md, highdim); below, the dense
+            spectrum costs little and needs no convergence.
         tol : an eigenpair has converged when its residual :math:`\|J v - \lambda v\|` is at
             most ``tol`` times the scale of J (see :class:`LeadingEigenvalues`); its eigenvalue
             error is that times its condition number (1 for a normal J).
@@ -875,6 +897,7 @@ class FixedPointFinder:
             raise ValueError(f"parameter {parameter!r} is not a scalar")
         return list(names).index(parameter)
 
+    @config.on_devices
     def sweep(self, parameter: str, values, start, *, tol: float = 1e-10, max_iter: int = 50) -> ParameterSpectrum:
         """Follow the fixed point near ``start`` through ``values`` of ``parameter`` (Newton at each
         value from the previous solution; one compiled scan) and compute every spectrum.  Use

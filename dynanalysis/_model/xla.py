@@ -12,7 +12,8 @@ other backends ignore.
 compilation cache of :mod:`dynanalysis.config`, and nothing else; all of it is undone on exit.
 
 ``shard`` / ``fetch``: a batch (leading axis) split over the active devices on a 1-D mesh, and
-its result brought back to the host, also from a multi-process run.
+its result brought back to the host, also from a multi-process run.  ``per_device``: a program
+run by every device on its own block of a batch, with no communication between devices.
 """
 from __future__ import annotations
 
@@ -85,6 +86,22 @@ def _batch_sharding(devs: tuple) -> NamedSharding:
     return NamedSharding(Mesh(np.array(devs, dtype=object), ("batch",)), PartitionSpec("batch"))
 
 
+def per_device(body, devs: tuple, batched, *shared):
+    """``body(block, *shared)`` run by each device of ``devs`` on its block of the rows of
+    ``batched`` (split on the leading axis, as :func:`shard` places them), every output stacked
+    back in row order; ``shared`` is the same on every device.  Use it inside a jitted program
+    whose members run data-dependent loops (Newton, Levenberg–Marquardt): vmapped over the whole
+    batch, such a loop runs in lockstep on all devices (its stopping test becomes an all-reduce
+    on every iteration, across processes too); here every device stops when its own block is
+    done.  ``devs`` must be static (a jit static
+    argument), so that a program is never reused on other devices; ``None``: one device."""
+    if devs is None or len(devs) == 1:
+        return body(batched, *shared)
+    batch, whole = PartitionSpec("batch"), PartitionSpec()
+    return jax.shard_map(body, mesh=_batch_sharding(tuple(devs)).mesh, in_specs=(batch,) + (whole,) * len(shared), out_specs=batch,
+                         check_vma=False)(batched, *shared)
+
+
 def shard(*arrays):
     """The arrays on the active devices, their leading (batch) axis split into equal blocks (a 1-D
     mesh); on one device, simply placed there.  Lengths must be multiples of :func:`count` (pad
@@ -101,6 +118,16 @@ def shard(*arrays):
                 raise ValueError(f"a batch of {np.shape(a)[0]} does not split over {len(devs)} devices; pad it first")
         placed = tuple(jax.device_put(a, sharding) for a in arrays)
     return placed if len(placed) != 1 else placed[0]
+
+
+def replicate(tree):
+    """Every array of ``tree`` whole on each active device (the arguments a sharded batch shares:
+    parameters, scales), so that a program never moves them between devices or processes."""
+    devs = devices()
+    if len(devs) == 1:
+        return jax.device_put(tree, devs[0])
+    whole = NamedSharding(_batch_sharding(devs).mesh, PartitionSpec())
+    return jax.device_put(tree, whole)
 
 
 def fetch(tree):
