@@ -163,6 +163,19 @@ def test_fhn_cycle_envelope_where_scipy_finds_cycles(fhn_sweep, I):
 FHN_HOPF = (0.331281337454746, 1.41871866254525)  # REFERENCE.md
 
 
+@pytest.mark.parametrize("offset", [0.0, 3.1e-5, 2.7e-4, 9.9e-4])
+def test_hopf_point_found_on_fine_grids_wherever_it_falls_between_grid_values(offset):
+    """A grid step of 0.001 (BrainPy's tutorial workload), the Hopf point at several places between
+    two grid values: it is located every time, to the reference value.  (Before the test function
+    was evaluated at the corrected point, a fine bracket never met GTOL and the point was lost.)"""
+    from dynanalysis.models import FitzHughNagumo
+    lo = 0.300 + offset
+    d = da.Bifurcation2D(FitzHughNagumo(), target_vars={"V": (-3, 3), "w": (-3, 3)},
+                         target_pars={"I": (lo, lo + 0.06)}, resolutions={"I": 0.001}).compute()
+    (h,) = d.points("H")
+    assert h.params["I"] == pytest.approx(FHN_HOPF[0], abs=1e-10)
+
+
 @pytest.fixture(scope="module")
 def fhn_brainpy():
     """BrainPy's FitzHugh–Nagumo bifurcation example (I in [0, 2], default grid: step 0.01)."""

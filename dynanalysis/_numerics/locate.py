@@ -105,7 +105,11 @@ def _regula_falsi(flow, Za, Zb, P, k, kinds, b, c, scale, iters=60):
             def G(z):
                 return jnp.concatenate([flow.rhs(z[:n], p.at[k].set(z[n])), (nu @ (z - za) - s)[None]])
 
-            z, ok, _, D = correct(G, guess, scale, iters=40)
+            z, ok, _, _ = correct(G, guess, scale, iters=40)
+            # the test at the corrected point, not at the corrector's last linearisation (one
+            # step before: as close as the residual test, which limits g to ~1e-8 where f_x is
+            # nearly singular, and a bracket of a fine grid then never met GTOL)
+            D = jax.jacfwd(G)(z)
             J = D[:n, :n]
             tests = [lu_solve(D, e_last)[n], bordered_test(padded(J, K), b, c)]
             if 1 < n <= MAX_HOPF_DIM:
