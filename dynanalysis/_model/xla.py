@@ -93,13 +93,13 @@ def per_device(body, devs: tuple, batched, *shared):
     whose members run data-dependent loops (Newton, Levenberg–Marquardt): vmapped over the whole
     batch, such a loop runs in lockstep on all devices (its stopping test becomes an all-reduce
     on every iteration, across processes too); here every device stops when its own block is
-    done.  ``devs`` must be static (a jit static
-    argument), so that a program is never reused on other devices; ``None``: one device."""
+    done.  ``devs`` must be static (a jit static argument), so that a program is never reused on
+    other devices; ``None``: one device."""
     if devs is None or len(devs) == 1:
         return body(batched, *shared)
     batch, whole = PartitionSpec("batch"), PartitionSpec()
-    return jax.shard_map(body, mesh=_batch_sharding(tuple(devs)).mesh, in_specs=(batch,) + (whole,) * len(shared), out_specs=batch,
-                         check_vma=False)(batched, *shared)
+    return jax.shard_map(body, mesh=_batch_sharding(tuple(devs)).mesh, in_specs=(batch,) + (whole,) * len(shared),
+                         out_specs=batch, check_vma=False)(batched, *shared)
 
 
 def shard(*arrays):

@@ -19,6 +19,8 @@ import jax.scipy.linalg as jsl
 from jax import lax
 from jax.custom_batching import custom_vmap
 
+from dynanalysis._model import xla
+
 
 SMALL = 4  # up to this size, linear solves are unrolled scalar code (fast to compile)
 
@@ -50,7 +52,7 @@ def one_at_a_time(solve):
     @looped.def_vmap
     def _batched(axis_size, in_batched, A, b):
         A, b = (x if batched else jnp.broadcast_to(x, (axis_size,) + x.shape) for x, batched in zip((A, b), in_batched))
-        if jax.default_backend() == "cpu":
+        if any(d.platform == "cpu" for d in xla.devices()):  # the devices this analysis runs on
             return lax.map(lambda Ab: looped(*Ab), (A, b)), True
         return jax.vmap(solve)(A, b), True
 
