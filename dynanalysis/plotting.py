@@ -287,16 +287,19 @@ def stability_pieces(p, y, stable):
 def mark_special_points(ax, points, pname, y):
     """Each special point marked in its kind's style and labelled (a Hopf point with its
     criticality where the first Lyapunov coefficient is known); one legend entry per kind.
-    Returns the Axes (new ones when ``ax`` is None)."""
+    A point the locator could not pin down (``data["located"]`` False, drawn where it was
+    bracketed) is faded and labelled with a question mark.  Returns the Axes (new ones when
+    ``ax`` is None)."""
     ax = _axes(ax)
     seen = set()
     for s in points:
         style, name = special_style(s.kind)
+        located = s.data.get("located", True)
         yv = s.data["maximum"][y] if "maximum" in s.data else s.states[y]  # cycles: at their maximum
         ax.plot(s.params[pname], yv, ls="none", markersize=7, zorder=6, markeredgecolor="black",
-                label=name if s.kind not in seen else None, **style)
+                alpha=1.0 if located else 0.4, label=name if s.kind not in seen else None, **style)
         seen.add(s.kind)
-        text = s.kind
+        text = s.kind if located else s.kind + "?"
         if "lyapunov" in s.data:
             text += " sub" if s.data["lyapunov"] > 0 else " super" if s.data["lyapunov"] < 0 else ""
         ax.annotate(text, (s.params[pname], yv), textcoords="offset points", xytext=(5, 5),

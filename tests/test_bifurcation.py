@@ -363,3 +363,35 @@ def test_corrector_converges_from_close_guesses_and_reports_failure():
         assert bool(ok) and abs(float(x[0]) - 0.3) < 1e-5
         none = jax.jit(lambda x0: correct(lambda x: x**2 + 1.0, x0, np.ones(1), iters=40))
         assert not bool(none(np.array([0.2]))[1])
+
+
+kink = da.ode(lambda x, I=0.0: I - dm.where(x > 0, x, -2.0 * x), name="kink")
+
+
+def test_a_fold_the_locator_cannot_pin_down_is_reported_not_dropped():
+    """x' = I - max(x, -2x): two equilibria (x = I and x = -I/2) for I > 0, none for I < 0.  The
+    fold at I = 0 is a corner (f_x jumps from +2 to -1), so the smooth fold test never vanishes
+    and the locator cannot converge.  The sweep must still report a fold between the grid values
+    that bracket I = 0, flagged unlocated, and say so."""
+    with pytest.warns(RuntimeWarning, match=r"could not be located: LP between I=-0\.05 and 0\.05"):
+        d = da.Bifurcation1D(kink, {"I": (-0.45, 0.55)}, {"x": (-1, 1)}, resolutions={"I": 0.1, "x": 0.01}).compute()
+    (lp,) = d.points("LP")
+    assert lp.data["located"] is False
+    assert abs(lp.params["I"]) < 1e-12  # the middle of [-0.05, 0.05]
+    # both branches are there: x = I (stable) and x = -I/2 (unstable), exactly
+    I, eq = d.grid["I"], d.equilibria
+    for j in np.flatnonzero(I > 0):
+        np.testing.assert_allclose(np.sort(eq.x[j, eq.valid[j], 0]), [-I[j] / 2, I[j]], atol=1e-12)
+    assert not eq.valid[I < 0].any()
+
+
+def test_smooth_folds_are_all_located_and_nothing_is_flagged():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        d = da.Bifurcation1D(cusp, {"mu": (-1.0, 1.0)}, {"x": (-2, 2)}, pars_update={"lam": 1.0},
+                             resolutions={"mu": 0.01, "x": 0.02}).compute()
+    lp = d.points("LP")
+    # 27 mu^2 = 4 lam^3: mu = +-2/sqrt(27)
+    np.testing.assert_allclose(sorted(s.params["mu"] for s in lp), [-2 / 27**0.5, 2 / 27**0.5], atol=1e-10)
+    assert all(s.data["located"] for s in lp)

@@ -7,7 +7,8 @@ the first parameter, located exactly (:func:`.locate.locate`):
 * fold (LP): where the number of equilibria changes, started from two roots on the side with
   more.  A changed count is only a candidate: a root can also enter or leave through the box's
   edge, or two crossing roots can coincide on a grid value, so a candidate counts only where the
-  fold test is solved to zero (or it solves to a branch point);
+  fold test is solved to zero (or it solves to a branch point).  A changed count that neither
+  located folds nor roots leaving the box explain is reported;
 * branch point (BP): where one branch's det f_x changes sign (or it passes a double root).  Roots
   at neighbouring grid values are paired along their tangents dx/dp = -f_x^{-1} f_p: two branches
   that cross between grid values (a transcritical crossing, e.g. x' = sin(a x) + cos(b x) on
@@ -17,6 +18,10 @@ the first parameter, located exactly (:func:`.locate.locate`):
 * Hopf (H): where a branch's number of unstable eigenvalues changes by two through a complex
   pair, by regula falsi on the bordered bialternate test function within that grid interval (a
   neutral saddle, a real pair, is rejected).
+
+A candidate the locator cannot pin down (no convergence, or a point outside its grid interval)
+is not dropped: it is reported at the middle of its interval with ``data["located"] = False``
+(as continuation reports its unlocated points) and named in a warning.
 
 With two parameters the located points, one per grid line of the second parameter, trace the
 fold, branch-point and Hopf curves in the parameter plane.  Limit cycles are measured by one
@@ -129,7 +134,8 @@ def _fold_brackets(eq):
     """Fold candidates along axis 0 (the first parameter): where the number of equilibria
     changes, every two rank-adjacent roots on the side with more roots whose det J differ in
     sign (two of them meet at a fold; the others, and changes through the box's edge, fail the
-    locator's test).  Returns ``(i, rest, r, i, rest, r + 1)`` index pairs (grid index, slot)."""
+    locator's test).  Returns ``((side, rest, r), (side, rest, r + 1), i)``: the two roots'
+    indices (grid index, slot) and the interval's lower grid index i."""
     c = eq.counts
     out = []
     for idx in np.argwhere(c[:-1] != c[1:]):
@@ -138,7 +144,7 @@ def _fold_brackets(eq):
         valid, J = eq.valid[(side, *rest)], eq.jacobians[(side, *rest)]
         sign = np.sign(np.linalg.det(np.nan_to_num(J)))
         for r in np.flatnonzero(valid[:-1] & valid[1:] & (sign[:-1] != sign[1:])):
-            out.append(((side, *rest, r), (side, *rest, r + 1)))
+            out.append(((side, *rest, r), (side, *rest, r + 1), i))
     return out
 
 
@@ -220,13 +226,15 @@ def _special_points(dom, eq, pnames, grids):
     fp = np.where(eq.valid[..., None], fp.reshape(eq.x.shape), np.nan)
     S = np.r_[dom.scale, pvals[-1] - pvals[0] or 1.0]
     tangent = _tangents(eq.jacobians, fp, dom.scale, S[n], step)
-    brackets = [("LP", a, b) for a, b in _fold_brackets(eq)] + _branch_brackets(eq, dom.scale, tangent, step)
+    brackets = [("LP", a, b, i) for a, b, i in _fold_brackets(eq)]
+    brackets += [(kind, a, b, a[0]) for kind, a, b in _branch_brackets(eq, dom.scale, tangent, step)]
     if n == 1 or n > locate.MAX_HOPF_DIM:
         brackets = [br for br in brackets if br[0] != "H"]
     if not brackets:
         return []
     B = len(brackets)
     ia, ib = (np.array([br[j] for br in brackets]) for j in (1, 2))
+    lower = np.array([br[3] for br in brackets])
     Z = lambda idx: np.concatenate([eq.x[tuple(idx.T)], pvals[idx[:, 0], None]], axis=1)  # noqa: E731
     kinds = np.array([locate.KINDS.index(br[0]) for br in brackets], dtype=np.int32)
     second = grids[1][ia[:, 1]] if len(pnames) > 1 else np.zeros(B)
@@ -243,34 +251,89 @@ def _special_points(dom, eq, pnames, grids):
     ref = np.maximum(np.linalg.norm(fp[tuple(ia.T)], axis=-1), np.linalg.norm(fp[tuple(ib.T)], axis=-1))
     bp = locate.is_branch_point(np.nan_to_num(D[:, :, :n]), np.nan_to_num(D[:, :, n]), ref=ref)
     names[singular] = np.where(bp[singular], "BP", "LP")
-    slack = step * (1 + 1e-6)  # a fold lies within one grid step of its side; others between ends
-    lo = np.minimum(pvals[ia[:, 0]], pvals[ib[:, 0]]) - np.where(kinds == 0, slack, 1e-6 * step)
-    hi = np.maximum(pvals[ia[:, 0]], pvals[ib[:, 0]]) + np.where(kinds == 0, slack, 1e-6 * step)
+    # the interval [p_lower, p_lower+1] (a fold may lie up to a grid step beyond its side's value)
+    slack = np.where(kinds == 0, step * (1 + 1e-6), 1e-6 * step)
+    lo = np.minimum(pvals[lower], pvals[lower + 1]) - slack
+    hi = np.maximum(pvals[lower], pvals[lower + 1]) + slack
     inside = np.all((z[:, :n] >= dom.lo - 1e-9 * dom.scale) & (z[:, :n] <= dom.hi + 1e-9 * dom.scale), 1)
-    lo, hi = np.maximum(lo, pvals.min() - 1e-9 * step), np.minimum(hi, pvals.max() + 1e-9 * step)  # in range
-    good = ok & (z[:, n] >= lo) & (z[:, n] <= hi) & inside
-    z, D, kinds, second, names = z[good], D[good], kinds[good], second[good], names[good]
-    J = D[:, :, :n]
-    ev = stability.eigenvalues(J)
+    lo_in, hi_in = np.maximum(lo, pvals.min() - 1e-9 * step), np.minimum(hi, pvals.max() + 1e-9 * step)
+    good = ok & (z[:, n] >= lo_in) & (z[:, n] <= hi_in) & inside
+    ev = stability.eigenvalues(np.nan_to_num(D[:, :, :n]))
     out, kept = [], []
     for i in np.argsort(kinds != locate.KINDS.index("BP"), kind="stable"):  # BP brackets first
+        if not good[i]:
+            continue
         # de-duplicate (few points): several brackets locate one point
         key = np.r_[z[i], second[i]] / np.r_[dom.scale, step, 1.0]
-        if any(kind == names[i] and np.max(np.abs(key - q)) < 1e-6 for kind, q in kept):
+        if any(kind == names[i] and np.max(np.abs(key - q)) < 1e-6 for kind, q, _ in kept):
             continue
-        data = {"eigenvalues": ev[i]}
+        data = {"eigenvalues": ev[i], "located": True}
         if names[i] == "H":
             crit = ev[i][np.argmin(np.abs(ev[i].real))]
-            if abs(crit.imag) <= 1e-8 * max(stability.jacobian_scale(J[i]), 1e-300):
+            if abs(crit.imag) <= 1e-8 * max(stability.jacobian_scale(D[i, :, :n]), 1e-300):
                 continue  # a neutral saddle (real pair lambda, -lambda), not a Hopf point
             data["frequency"] = float(abs(crit.imag))
-        kept.append((names[i], key))
-        params = {pnames[0]: float(z[i, n])}
-        if len(pnames) > 1:
-            params[pnames[1]] = float(second[i])
-        out.append(SpecialPoint(str(names[i]), params, {v: float(z[i, j]) for j, v in enumerate(dom.names)}, data,
-                                dom.model.with_params(**{**dom.params(), **params})))
+        kept.append((names[i], key, (z[i, n], second[i])))
+        out.append(_special_point(dom, pnames, names[i], z[i], second[i], data))
+    failed = _unexplained(eq, dom, tangent, pvals, brackets, good, lo, hi, second, kept)
+    for i in failed:  # reported at the bracket's middle, flagged (the convention of continuation)
+        zi = 0.5 * (Z(ia[i:i + 1]) + Z(ib[i:i + 1]))[0]
+        zi[n] = 0.5 * (pvals[lower[i]] + pvals[lower[i] + 1])
+        out.append(_special_point(dom, pnames, brackets[i][0], zi, second[i],
+                                  {"eigenvalues": eq.eigenvalues[tuple(ia[i])], "located": False}))
+    if failed:
+        where = "; ".join(f"{brackets[i][0]} between {pnames[0]}={pvals[lower[i]]:.6g} and {pvals[lower[i] + 1]:.6g}"
+                          + (f" at {pnames[1]}={second[i]:.6g}" if len(pnames) > 1 else "") for i in failed[:8])
+        more = f"; ... ({len(failed)} in all)" if len(failed) > 8 else ""
+        warnings.warn(f"Bifurcation sweep: {len(failed)} candidate special point(s) could not be located: {where}{more}. "
+                      f"They are reported at the middle of their grid interval with data['located'] = False; a finer "
+                      f"grid (resolutions) or method='continuation' may locate them", RuntimeWarning, stacklevel=3)
     return sorted(out, key=lambda s: (s.kind, tuple(s.params.values())))
+
+
+def _special_point(dom, pnames, kind, z, second, data):
+    n = dom.dim
+    params = {pnames[0]: float(z[n])}
+    if len(pnames) > 1:
+        params[pnames[1]] = float(second)
+    return SpecialPoint(str(kind), params, {v: float(z[j]) for j, v in enumerate(dom.names)}, data,
+                        dom.model.with_params(**{**dom.params(), **params}))
+
+
+def _unexplained(eq, dom, tangent, pvals, brackets, good, lo, hi, second, kept):
+    """Indices of the brackets whose special point was not located and that nothing else explains.
+
+    A Hopf or branch-point bracket (one branch) is explained by a located point of its kind (H;
+    LP or BP) within its interval.  Fold brackets are only candidates (every rank-adjacent pair
+    of roots with opposite det f_x where the count changes), so they are judged per interval: a
+    count changed by d is explained by 2 per located LP or BP in the interval plus the roots that
+    leave the box there (moved along their tangents dx/dp by 1.5 grid steps); each remaining
+    pair is reported from the interval's failed candidates."""
+    def found(kinds, i):
+        return sum(1 for kind, _, (p, s) in kept if kind in kinds and s == second[i] and lo[i] <= p <= hi[i])
+
+    out, seen = [], set()
+    for i in np.flatnonzero(~good):
+        kind, a = brackets[i][0], brackets[i][1]
+        if kind != "LP":
+            if not found(("H",) if kind == "H" else ("LP", "BP"), i):
+                out.append(int(i))
+            continue
+        interval = (brackets[i][3], *a[1:-1])
+        if interval in seen:
+            continue
+        seen.add(interval)
+        side, other = a[0], (brackets[i][3] + 1 if a[0] == brackets[i][3] else brackets[i][3])
+        root = (side, *a[1:-1])
+        x, t = np.nan_to_num(eq.x[root]), tangent[root]
+        moved = x + 1.5 * t * (pvals[other] - pvals[side])
+        leaves = eq.valid[root] & np.any((moved < dom.lo) | (moved > dom.hi), axis=-1)
+        change = abs(int(eq.counts[root]) - int(eq.counts[(other, *a[1:-1])]))
+        missing = (change - 2 * found(("LP", "BP"), i) - int(leaves.sum())) // 2
+        cands = [j for j in np.flatnonzero(~good) if brackets[j][0] == "LP" and brackets[j][3] == brackets[i][3]
+                 and tuple(brackets[j][1][1:-1]) == tuple(a[1:-1])]
+        out += [int(j) for j in cands[:max(missing, 0)]]
+    return sorted(out)
 
 
 # --------------------------------------------------------------------------- analyzers

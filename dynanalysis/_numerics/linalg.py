@@ -44,7 +44,7 @@ def _gauss_small(A, b):
 
 
 def one_at_a_time(solve):
-    """``solve(A, b)`` (one matrix, one right-hand side) whose batches (``jax.vmap``) run as a
+    r"""``solve(A, b)`` (one matrix, one right-hand side) whose batches (``jax.vmap``) run as a
     loop over the matrices on the CPU backend (see the module note), batched elsewhere;
     differentiable as :math:`x = A^{-1} b`, :math:`\dot x = A^{-1}(\dot b - \dot A x)`."""
     looped = custom_vmap(solve)

@@ -337,13 +337,16 @@ def _print_special_points(diagram):
         for s in diagram.special_points:
             pars = ", ".join(f"{k}={v:.10g}" for k, v in s.params.items())
             state = ", ".join(f"{k}={v:.10g}" for k, v in s.states.items())
-            print(f"{s.kind} point at {pars}: {state}")
+            unlocated = "" if s.data.get("located", True) else " (not located: the middle of its grid interval)"
+            print(f"{s.kind} point at {pars}: {state}{unlocated}")
         return
     for kind in sorted({s.kind for s in diagram.special_points}):
         pts = diagram.points(kind)
         span = ", ".join(f"{p} in [{min(s.params[p] for s in pts):.6g}, {max(s.params[p] for s in pts):.6g}]"
                          for p in diagram.parameters)
-        print(f"{len(pts)} {kind} points located, {span}")
+        missed = sum(not s.data.get("located", True) for s in pts)
+        print(f"{len(pts) - missed} {kind} points located" + (f" ({missed} not located)" if missed else "")
+              + f", {span}")
 
 
 class _BifurcationMixin(_BrainPy):
