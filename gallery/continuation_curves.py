@@ -6,8 +6,9 @@ form x' = mu + lam x - x^3, whose two fold curves 27 mu^2 = 4 lam^3 meet in the 
 Top right: the Bogdanov–Takens normal form x' = y, y' = b1 + b2 x + x^2 - x y: the fold curve
 b1 = b2^2 / 4 and the Hopf curve b1 = 0 (b2 < 0) meet at BT, where the Hopf curve goes on as a
 curve of neutral saddles.  Bottom: the Wong–Wang decision model.  Left, at zero coherence, the
-branch of decision states against the stimulus mu: each disappears in a fold at mu = 65.7 Hz,
-and the two meet the symmetric state at a branch point.  Right, every fold continued in
+symmetric state against the stimulus mu and the asymmetric branches that cross it at its two
+pitchforks (``dynanalysis.continuation.switch`` at each BP): the decision states disappear in
+folds at mu = 65.7 Hz, where they meet the saddles born at the second pitchfork.  Right, every fold continued in
 (mu, c): coherence c unfolds the two pitchforks of the symmetric state at c = 0 into cusps; a
 decision is possible (a second stable state) between the fold curves.
 """
@@ -43,7 +44,8 @@ def render(out_dir: Path) -> str:
 
     # Wong–Wang: folds of the decision branch at c = 0, and of every branch at c = 5 %
     ww = WongWang()
-    branch = ct.equilibria(ww, "mu", bounds=(0.0, 80.0), start=DECISION)
+    symmetric = ct.equilibria(ww, "mu", bounds=(0.0, 80.0), start=LOW)
+    switched = [b for bp in symmetric.points("BP") for b in ct.switch(bp, bounds=(0.0, 80.0))]
     folds = [s for start in (DECISION, LOW, {"s1": DECISION["s2"], "s2": DECISION["s1"]})
              for s in ct.equilibria(ww.with_params(c=5.0), "mu", bounds=(0.0, 80.0), start=start).points("LP")]
     ww_bounds = {"mu": (0.0, 80.0), "c": (-20.0, 20.0)}
@@ -69,10 +71,20 @@ def render(out_dir: Path) -> str:
     bb.annotate("supercritical Hopf: a stable cycle exists\nbetween it and the homoclinic curve\n"
                 "b1 ≈ -6 b2² / 25 (Kuznetsov; not computed)",
                 (0.0, -0.7), xytext=(-0.58, -1.0), arrowprops=dict(arrowstyle="->", color="0.5"), **small)
-    branch.plot(ax=c, y="s1")
+    for br in [symmetric] + switched:
+        br.plot(ax=c, y="s1", legend=False)
+    c.plot([], [], color="black", lw=1.8, label="stable equilibria")
+    c.plot([], [], color="black", lw=1.2, ls="--", label="unstable equilibria")
+    handles, labels = c.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    c.legend(unique.values(), unique.keys(), loc="center right", fontsize="small")
     c.set_ylabel("s1 (NMDA gating of population 1)")
-    c.set_xlim(0.0, 72.0)
-    c.set_title("Wong–Wang, c = 0 %: the branch of decision states against the stimulus strength mu", fontsize=10)
+    c.set_xlim(0.0, 80.0)
+    c.text(55.0, 0.5, "symmetric state\n(s1 = s2)", **small)
+    c.text(25.0, 0.62, "decision for 1", **small)
+    c.text(25.0, 0.012, "decision for 2", **small)
+    c.set_title("Wong–Wang, c = 0 %: the symmetric state and, switched at its pitchforks (BP),\n"
+                "the asymmetric branches through the folds of the decision states", fontsize=10)
     for i, cv in enumerate(c_ww):
         cv.plot(ax=d, legend=False)
     d.axhline(0.0, color="0.6", lw=0.8, ls=":")
@@ -87,8 +99,10 @@ def render(out_dir: Path) -> str:
     (bt,), (cp0,) = c_fold.points("BT"), c_cusp.points("CP")
     return (f"cusp: CP at ({cp0.params['mu']:.1e}, {cp0.params['lam']:.1e}), "
             f"max |27 mu^2 - 4 lam^3| = {err:.1e}; BT at (b1, b2) = ({bt.params['b1']:.1e}, {bt.params['b2']:.1e}); "
-            f"Wong-Wang: {len(c_ww)} fold curves, cusps at mu = " + ", ".join(f"{m:.6f}" for m, _ in cp)
-            + " Hz (c = 0)")
+            f"Wong-Wang: {len(switched)} branches switched at the pitchforks mu = "
+            + ", ".join(f"{s.params['mu']:.6f}" for s in symmetric.points("BP")) + " Hz, folds at mu = "
+            + ", ".join(f"{s.params['mu']:.7f}" for b in switched for s in b.points("LP")) + " Hz; "
+            f"{len(c_ww)} fold curves, cusps at mu = " + ", ".join(f"{m:.6f}" for m, _ in cp) + " Hz (c = 0)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ Hopf point.
    leaves the parameter range or the state box.  A branch that passes through folds visits all
    the equilibria it connects, so each is started once.  A closed branch (an isola) that no
    seed value crosses is not found.
+   Where fewer than two branches pass through a branch point (a pitchfork or transcritical
+   crossing that no seed reached), the other branch is followed from it
+   (:func:`.continuation.switch`), and so on for the branch points of the new branches.
+   Each branch's ``origin`` says how it was started.
 2. Periodic orbits from every Hopf point, except those where a cycle branch already ended.
 
 With two parameters (:func:`compute_curves`), the one-parameter diagram at one value of the second
@@ -20,6 +24,7 @@ import dataclasses
 import numpy as np
 
 from dynanalysis import continuation
+from dynanalysis.continuation._engine import both_ways, near_polyline, on_branch
 from dynanalysis._numerics import points
 from dynanalysis._numerics.status import Status
 from dynanalysis._equilibria.fixedpoints import fixed_points
@@ -65,34 +70,6 @@ class Diagram(Result):
     # to_dict (Result): every field, branches and special points included
 
 
-def _known(branches, x, value, S, tol=1e-2) -> bool:
-    """Whether the equilibrium x at parameter ``value`` lies on one of the branches: the branch
-    crosses ``value`` between two of its points and the state interpolated there is within
-    ``tol`` (scaled) of x (the chord's error is far below that at the engine's step sizes)."""
-    for b in branches:
-        p = b.params[b.parameter]
-        X = np.stack([b.states[v] for v in b.model.variables], -1)
-        i = np.flatnonzero((p[:-1] - value) * (p[1:] - value) <= 0)
-        w = np.where(p[i + 1] != p[i], (value - p[i]) / np.where(p[i + 1] != p[i], p[i + 1] - p[i], 1.0), 0.0)
-        at = X[i] + w[:, None] * (X[i + 1] - X[i])
-        if len(i) and np.min(np.max(np.abs(at - x) / S[:-1], axis=1)) < tol:
-            return True
-    return False
-
-
-def _join(back, ahead):
-    """One branch (or curve) from the two halves continued from the same start (``back``
-    reversed first)."""
-    cat = lambda a, b: np.concatenate([a[::-1], b[1:]])  # noqa: E731
-    extra = {"tests": {k: cat(back.tests[k], v) for k, v in ahead.tests.items()}} if getattr(ahead, "tests", None) else {}
-    return dataclasses.replace(
-        ahead, **extra, params={k: cat(back.params[k], v) for k, v in ahead.params.items()},
-        states={k: cat(back.states[k], v) for k, v in ahead.states.items()},
-        stable=cat(back.stable, ahead.stable), n_unstable=cat(back.n_unstable, ahead.n_unstable),
-        eigenvalues=cat(back.eigenvalues, ahead.eigenvalues), special_points=back.special_points[::-1] + ahead.special_points,
-        status=ahead.status, message=f"{back.message} (start side) / {ahead.message}")
-
-
 def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, seeds: int = 5,
             search_seeds=None, equilibrium_options=None, cycle_options=None) -> Diagram:
     """The diagram of ``model`` over ``parameter`` in ``bounds`` (see module doc); ``box`` is
@@ -106,15 +83,17 @@ def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, se
     for value in np.linspace(lo, hi, max(int(seeds), 2)):
         found = fixed_points(model, box, params={parameter: value}, seeds=search_seeds)
         for x in found.points:
-            if _known(branches, x, value, S):
+            if on_branch(branches, x, value, S):
                 continue
             run = lambda d: continuation.equilibria(model, parameter, start=dict(zip(model.variables, x)),  # noqa: E731
                                                     bounds=bounds, params={parameter: value}, direction=d,
                                                     box=box, **eo)
             if value == lo or value == hi:  # one way only: towards the inside
-                branches.append(run(+1 if value == lo else -1))
+                branch = run(+1 if value == lo else -1)
             else:
-                branches.append(_join(run(-1), run(+1)))
+                branch = both_ways(run)
+            branches.append(dataclasses.replace(branch, origin=f"seed search at {parameter} = {value:.6g}"))
+    branches += _switched(model, parameter, branches, bounds, box, S, eo)
     hopf = [s for b in branches for s in b.points("H")]
     if cycles:
         ends = []
@@ -122,10 +101,31 @@ def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, se
             if any(abs(h.params[parameter] - e) <= 1e-3 * (hi - lo) for e in ends):
                 continue  # a cycle branch already ended here
             c = continuation.periodic_orbits(h, bounds=bounds, **co)
-            branches.append(c)
+            branches.append(dataclasses.replace(c, origin=f"Hopf at {parameter} = {h.params[parameter]:.10g}"))
             if c.status is Status.SPECIAL_POINT:  # it ended at another Hopf point
                 ends.append(c.params[parameter][-1])
     return Diagram(parameter, (lo, hi), branches, _distinct(branches, S), model)
+
+
+def _switched(model, parameter, branches, bounds, box, S, options, rounds: int = 3) -> list:
+    """The branches through every located branch point that fewer than two of the branches pass
+    (:func:`.continuation.switch`), then through those on the new branches, up to ``rounds``
+    times (a cascade of pitchforks)."""
+    new, todo = [], [s for b in branches for s in b.points("BP")]
+    for _ in range(rounds):
+        found = []
+        for s in todo:
+            x = np.asarray(model.flat_state(s.states)[1], float)
+            through = [b for b in branches + new + found if b.kind == "equilibrium"
+                       and on_branch([b], x, s.params[parameter], S)]
+            if not s.data.get("located", True) or len(through) >= 2:
+                continue
+            found += continuation.switch(s, bounds=bounds, box=box, **options)
+        if not found:
+            break
+        new += found
+        todo = [s for b in found for s in b.points("BP")]
+    return new
 
 
 def _distinct(branches, S):
@@ -147,15 +147,8 @@ def _on_curve(q, curves, keys, scale) -> bool:
     """Whether the point ``q`` (values of ``keys``: both parameters, then the variables) lies on
     one of the curves (scaled distance to one of its chords below 1e-2, far above the chords'
     deviation from the curve at the engine's step sizes)."""
-    for c in curves:
-        P = np.stack([c.params[k] if k in c.params else c.states[k] for k in keys], -1) / scale
-        if len(P) < 2:
-            continue
-        a, b = P[:-1], P[1:]
-        t = np.clip(np.sum((q / scale - a) * (b - a), 1) / np.maximum(np.sum((b - a) ** 2, 1), 1e-300), 0, 1)
-        if np.min(np.max(np.abs(a + t[:, None] * (b - a) - q / scale), axis=1)) < 1e-2:
-            return True
-    return False
+    return any(near_polyline(np.stack([c.params[k] if k in c.params else c.states[k] for k in keys], -1) / scale,
+                             q / scale, 1e-2) for c in curves if len(c))
 
 
 def compute_curves(model, parameters: tuple, bounds: dict, box: dict, *, search_seeds=None,
@@ -175,6 +168,6 @@ def compute_curves(model, parameters: tuple, bounds: dict, box: dict, *, search_
         if kind is None or _on_curve(q, [c for c in curves if c.kind == kind], keys, scale):
             continue
         follow = fold_curve if kind == "fold" else hopf_curve
-        curves.append(_join(*(follow(s, p2, bounds=bounds, direction=d, **curve_options) for d in (-1, +1))))
+        curves.append(both_ways(lambda d: follow(s, p2, bounds=bounds, direction=d, **curve_options)))
     S = np.r_[scale[2:], scale[:2]]
     return Diagram(p1, tuple(bounds[p1]), curves, _distinct(curves, S), model, p2, tuple(bounds[p2]))

@@ -22,6 +22,7 @@ class Status(str, enum.Enum):
     DIVERGED = "diverged"              # a simulation or iteration left the finite numbers
     SPECIAL_POINT = "special point"    # a branch ended at a bifurcation (a cycle shrank to a Hopf point)
     SPIKE = "spike condition"          # an equilibrium branch of a hybrid model reached the threshold
+    CLOSED = "closed"                  # a branch came back to its start (a closed curve, an isola)
     UNBOUNDED_PERIOD = "unbounded period"  # a cycle's period grows without bound (a global bifurcation)
     NOT_FOUND = "not found"            # a search found nothing (no cycle, no equilibrium)
     UNDECIDED = "undecided"            # the evidence does not decide (simulate longer)
@@ -33,7 +34,7 @@ class Status(str, enum.Enum):
     def ok(self) -> bool:
         """A result that is what was asked for: converged, or a branch that ended by design."""
         return self in (Status.CONVERGED, Status.BOUNDS, Status.MAX_STEPS, Status.SPECIAL_POINT, Status.SPIKE,
-                        Status.UNBOUNDED_PERIOD)
+                        Status.UNBOUNDED_PERIOD, Status.CLOSED)
 
 
 class ComputationFailed(RuntimeError):

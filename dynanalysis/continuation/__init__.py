@@ -7,6 +7,7 @@ from dynanalysis.continuation._engine import Branch
 from dynanalysis.continuation._equilibria import equilibria
 from dynanalysis.continuation._curves import Curve, fold_curve, hopf_curve
 from dynanalysis.continuation._periodic import periodic_orbits
+from dynanalysis.continuation._switch import switch
 from dynanalysis._numerics.points import SpecialPoint
 
-__all__ = ["equilibria", "fold_curve", "hopf_curve", "periodic_orbits", "Branch", "Curve", "SpecialPoint"]
+__all__ = ["equilibria", "fold_curve", "hopf_curve", "periodic_orbits", "switch", "Branch", "Curve", "SpecialPoint"]

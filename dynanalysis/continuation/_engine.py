@@ -109,7 +109,8 @@ class Branch(Result):
     the branch: the free parameter; both on two-parameter curves), ``states[name]``, ``stable``
     and ``n_unstable`` per point, ``eigenvalues`` (points, n), ``special_points`` (located LP, BP,
     H with their data), ``status`` (why the branch ended, a :class:`~.._numerics.status.Status`:
-    ``"bounds"``, ``"max_steps"``, a failure, ...) and ``message`` (the same in words).
+    ``"bounds"``, ``"max_steps"``, a failure, ...), ``message`` (the same in words) and
+    ``origin`` (how it was started: "seed search", "switch at BP", "Hopf", ...).
 
     A periodic branch (``kind`` "periodic") has its own ``period`` (points,),
     ``minimum[name]`` / ``maximum[name]`` (points,) and Floquet ``multipliers`` (points, n); they
@@ -128,6 +129,7 @@ class Branch(Result):
     model: object = None
     orbits: dict | None = None
     message: str = ""
+    origin: str = ""
 
     def __len__(self) -> int:
         return len(self.stable)
@@ -209,8 +211,9 @@ def arclength(system, args, z, tau, S, bounds: Mapping, options: Options, *, obs
               where=lambda z: f"the last free component {z[-1]:.10g}", prepare=None, stop=None):
     """Pseudo-arclength continuation of ``system`` from the solution z with unit tangent tau
     (scaled), until a component leaves ``bounds = {index: (lo, hi)}`` (the last point is then
-    placed on the bound), ``options.max_steps`` steps, or a corrector failure below ``ds_min``
-    (``where(z)`` describes the last point in the message).
+    placed on the bound), the branch comes back to its start (a closed curve; the start is
+    repeated as the last point), ``options.max_steps`` steps, or a corrector failure below
+    ``ds_min`` (``where(z)`` describes the last point in the message).
 
     Hooks: ``prepare(z, tau, observed) -> (z, tau, args)`` turns an accepted point into the start
     of the next step (e.g. a new collocation mesh and phase reference; called on the start too);
@@ -244,6 +247,9 @@ def arclength(system, args, z, tau, S, bounds: Mapping, options: Options, *, obs
             if ok:
                 Z.append(y), T.append(t), O.append(o)
             return _stack(Z, T, O, Status.BOUNDS, f"reached the bounds at {where(Z[-1])}")
+        if len(Z) > 2 and _passes_start(Z[0], T[0], Z[-1], y, t, S, cos_max):
+            Z.append(Z[0]), T.append(T[0]), O.append(O[0])
+            return _stack(Z, T, O, Status.CLOSED, f"closed: the branch came back to its start at {where(Z[0])}")
         Z.append(y), T.append(t), O.append(o)
         ended = stop(y, o) if stop else None
         if ended:
@@ -251,6 +257,17 @@ def arclength(system, args, z, tau, S, bounds: Mapping, options: Options, *, obs
         cur = prepare(y, t, o) if prepare else (y, t, ac)
         h = min(1.3 * h, options.ds_max)
     return _stack(Z, T, O, Status.MAX_STEPS, f"used all max_steps = {options.max_steps} steps at {where(Z[-1])}")
+
+
+def _passes_start(z0, t0, za, zb, tb, S, cos_max) -> bool:
+    """Whether the step from za to zb (scaled tangent tb at zb) passes through the branch's start
+    z0 in its direction t0: z0 within the step's span and off the chord by less than a tenth of
+    its length (a chord's deviation from the curve is far below that at the engine's step sizes)."""
+    a, b, c = za / S, zb / S, z0 / S
+    d = b - a
+    length = np.linalg.norm(d)
+    s = (c - a) @ d / max(length ** 2, 1e-300)
+    return bool(0.0 <= s <= 1.0 and np.linalg.norm(a + s * d - c) <= 0.1 * length and tb @ t0 >= cos_max)
 
 
 def _stack(Z, T, O, status, message):
@@ -293,3 +310,43 @@ def _scales(model, x0):
     return np.concatenate([np.full(model.sizes[v], abs(model.ranges[v][1] - model.ranges[v][0])
                                    if v in model.ranges else max(1.0, float(np.max(np.abs(parts[v])))))
                            for v in model.variables])
+
+
+def join(back, ahead):
+    """One branch (or curve) from the two halves continued from the same start (``back``
+    reversed first)."""
+    cat = lambda a, b: np.concatenate([a[::-1], b[1:]])  # noqa: E731
+    extra = {"tests": {k: cat(back.tests[k], v) for k, v in ahead.tests.items()}} if getattr(ahead, "tests", None) else {}
+    return dataclasses.replace(
+        ahead, **extra, params={k: cat(back.params[k], v) for k, v in ahead.params.items()},
+        states={k: cat(back.states[k], v) for k, v in ahead.states.items()},
+        stable=cat(back.stable, ahead.stable), n_unstable=cat(back.n_unstable, ahead.n_unstable),
+        eigenvalues=cat(back.eigenvalues, ahead.eigenvalues), special_points=back.special_points[::-1] + ahead.special_points,
+        status=ahead.status, message=f"{back.message} (start side) / {ahead.message}")
+
+
+def both_ways(run):
+    """``run(direction) -> Branch`` continued one way (+1) and, unless it closed on itself, the
+    other (joined into one branch)."""
+    ahead = run(+1)
+    return ahead if ahead.status is Status.CLOSED else join(run(-1), ahead)
+
+
+def near_polyline(P, q, tol) -> bool:
+    """Whether the point q lies within ``tol`` (max norm) of the polyline through the rows of P
+    (both already scaled)."""
+    if len(P) == 1:
+        return bool(np.max(np.abs(P[0] - q)) < tol)
+    a, d = P[:-1], P[1:] - P[:-1]
+    t = np.clip(np.sum((q - a) * d, 1) / np.maximum(np.sum(d ** 2, 1), 1e-300), 0.0, 1.0)
+    return bool(len(a) and np.min(np.max(np.abs(a + t[:, None] * d - q), axis=1)) < tol)
+
+
+def on_branch(branches, x, value, S, tol=1e-2) -> bool:
+    """Whether the equilibrium x at parameter ``value`` lies on one of the equilibrium
+    ``branches``: within ``tol`` (scaled by S: the variables' scales, then the parameter's; max
+    norm) of one of a branch's chords (far above a chord's deviation from the curve at the
+    engine's step sizes; also where the branch turns at a fold or a pitchfork)."""
+    q = np.r_[x, value] / S
+    return any(near_polyline(np.column_stack([*(b.states[v] for v in b.model.variables), b.params[b.parameter]]) / S,
+                             q, tol) for b in branches if len(b))

@@ -154,11 +154,29 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
                          f"residual max|f_i| / range_i = {res:.3g}, and Newton from it "
                          f"{'did not converge' if not ok else f'moved {moved:.3g} (scaled)'}")
     tau = tau * (1 if tau[-1] * direction > 0 else -1)
-    limits = {len(S) - 1: (lo, hi)}
+    return follow(model, parameter, system, args, z, tau, S, _limits(model, names, len(S), lo, hi, box), options, D,
+                  symmetry is not None)
+
+
+def _limits(model, names, m, lo, hi, box):
+    """The engine's bounds: the parameter (the last of m unknowns) in (lo, hi), the variables of
+    ``box`` in theirs."""
+    limits = {m - 1: (lo, hi)}
     for v, r in (box or {}).items():
         if v not in names or model.sizes[v] != 1:
             raise ValueError(f"box: {v!r} is not a scalar variable of {model.name}; variables are {list(names)}")
         limits[int(np.sum([model.sizes[u] for u in names[:list(names).index(v)]]))] = check_range(v, r, "box")
+    return limits
+
+
+def follow(model, parameter, system, args, z, tau, S, limits, options, D, pinned=False, from_special=False) -> Branch:
+    """The branch of equilibria through z (observed ``D`` there) along the unit scaled tangent
+    tau, until ``limits`` or ``options`` end it (cut where a hybrid model's spike condition
+    holds), its points classified and special points located.  ``from_special``: z is itself a
+    special point (a branch point to switch at), where every test function vanishes; the first
+    step's sign changes are then not brackets."""
+    flow, n = model.flow, model.dim
+    p, k = args[0], int(args[1])
     Z, T, Dz, status, message = arclength(system, args, z, tau, S, limits, options, observed=D,
                                           where=lambda z: f"{parameter} = {z[-1]:.10g}")
     if flow.is_hybrid:  # equilibria exist only where the spike condition is false
@@ -170,9 +188,9 @@ def equilibria(model, parameter: str, *, start=None, bounds=None, params: Mappin
             Z, T, Dz = Z[:i], T[:i], Dz[:i]
             status, message = Status.SPIKE, (f"reached the spike condition between {parameter} = {Z[-1, -1]:.10g} and the next step: "
                       f"beyond it the model fires and resets, so the branch of equilibria ends there")
-    if symmetry is not None:
-        return _pinned_branch(model, parameter, system, args, S, Z, T, Dz, (status, message), tol)
-    return _branch(model, parameter, k, p, S, Z, T, Dz, (status, message), tol)
+    if pinned:
+        return _pinned_branch(model, parameter, system, args, S, Z, T, Dz, (status, message), options.tol)
+    return _branch(model, parameter, k, p, S, Z, T, Dz, (status, message), options.tol, from_special)
 
 
 def _start_state(model, names, start, p):
@@ -198,11 +216,12 @@ def _start_state(model, names, start, p):
     return x0
 
 
-def _branch(model, parameter, k, p, S, Z, T, Dz, ended, corrector_tol) -> Branch:
+def _branch(model, parameter, k, p, S, Z, T, Dz, ended, corrector_tol, from_special=False) -> Branch:
     n = Z.shape[1] - 1
     ev, tol, n_unstable, brackets = _stability_and_brackets(Dz[:, :, :n], Dz, T, S)
+    brackets = [b for b in brackets if b[1] > 0] if from_special else brackets
     cplx = np.any(np.abs(ev.imag) > tol[:, None], axis=-1)
-    hopf = [("H", i) for i in range(len(Z) - 1)
+    hopf = [("H", i) for i in range(int(from_special), len(Z) - 1)
             if abs(int(n_unstable[i]) - int(n_unstable[i + 1])) == 2 and (cplx[i] or cplx[i + 1]) and n > 1]
     brackets = sorted(brackets + hopf, key=lambda b: b[1])  # stable: LP / BP before H at one step
     points = _locate(model, parameter, k, p, S, Z, T, Dz, brackets, corrector_tol)
@@ -306,6 +325,9 @@ def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
         if ok[j] and kind != "H":  # f_p at the bracketing points is the scale (1-D: f_x = f_p = 0 at a BP)
             ref = np.max(np.linalg.norm(Dz[[i, i + 1], :, n], axis=-1))
             kind = "BP" if locate.is_branch_point(J[None], fp[None], ref=ref)[0] else "LP"
+        if kind == "BP":  # this branch's direction through the point (unscaled (dx, dalpha)): switch() skips it
+            t = 0.5 * (T[i] + T[i + 1]) * S
+            data["tangent"] = t / np.linalg.norm(t)
         if kind == "H":
             crit = ev[np.argmin(np.abs(ev.real))]
             if ok[j] and abs(crit.imag) <= 1e-8 * max(stability.jacobian_scale(J), 1e-300):

@@ -1,0 +1,125 @@
+"""Branch switching at branch points (continuation.switch) against closed forms and the decision
+model's reference values."""
+import numpy as np
+import pytest
+
+import dynanalysis as da
+from dynanalysis import continuation as ct
+from dynanalysis import math as dm
+from dynanalysis.continuation import SpecialPoint
+from dynanalysis.models import WongWang
+
+# the decision model at c = 0: pitchforks of the symmetric branch (SciPy, tests/test_diagram.py)
+# and the fold of the decision states (issue 16's reference)
+WW_BP = (10.6768057592, 43.0181867821)
+WW_FOLD = 65.6819861
+LOW = {"s1": 0.1026512495649, "s2": 0.1026512495649}       # REFERENCE.md, mu = 0
+SADDLE = (0.3138449242650, 0.0557853305247)                 # REFERENCE.md, mu = 0
+
+transcritical = da.ode(lambda x, a=-1.0: a * x - x**2, name="transcritical")
+pitchfork = da.ode(lambda x, a=-1.0: a * x - x**3, name="pitchfork")
+# x = 0, a, 2a, 3a cross at the origin, where f is a quartic form (no second derivatives)
+quadruple = da.ode(lambda x, a=-1.0: x * (x - a) * (x - 2 * a) * (x - 3 * a), name="quadruple")
+
+
+def _bp(model, bounds=(-1.0, 1.0)):
+    (bp,) = ct.equilibria(model, "a", bounds=bounds, start={"x": 0.0}).points("BP")
+    assert abs(bp.params["a"]) < 1e-10 and abs(bp.states["x"]) < 1e-10
+    return bp
+
+
+@pytest.mark.parametrize("model,exact", [(transcritical, lambda a: a), (pitchfork, None)])
+def test_the_other_branch_through_a_simple_branch_point(model, exact):
+    (b,) = ct.switch(_bp(model), bounds=(-1.0, 1.0))
+    a, x = b.params["a"], b.states["x"]
+    assert "switch at BP" in b.origin and b.status == "bounds"
+    if exact is not None:  # transcritical: x = a, through the point both ways
+        np.testing.assert_allclose(x, exact(a), atol=1e-10)
+        assert a.min() < -0.99 and a.max() > 0.99
+    else:  # pitchfork: x = +-sqrt(a), both halves, to a = 1
+        np.testing.assert_allclose(x**2, a, atol=1e-10)
+        assert x.min() < -0.99 and x.max() > 0.99 and a.min() > -1e-10
+    # stability: the crossing branches exchange it (x = a stable for a > 0; +-sqrt(a) stable)
+    assert np.all(b.stable[a > 0.05])
+
+
+def test_degenerate_crossing_found_by_deflation():
+    """x' = x (x - a)(x - 2a)(x - 3a): four branches cross at the origin, where f is a quartic
+    form and every coefficient of the bifurcation equation vanishes: the deflated search finds
+    them all (the point given by hand, with no known branch to skip)."""
+    bp = SpecialPoint("BP", {"a": 0.0}, {"x": 0.0}, {"located": True}, quadruple.with_params(a=0.0))
+    new = ct.switch(bp, bounds=(-1.0, 1.0))
+    assert all("deflation" in b.origin for b in new)
+    slopes = []
+    for b in new:
+        a, x = b.params["a"], b.states["x"]
+        slope = np.median(x[np.abs(a) > 0.1] / a[np.abs(a) > 0.1])
+        np.testing.assert_allclose(x, slope * a, atol=1e-10)
+        assert a.min() < -0.99 and a.max() > 0.99  # through the crossing, both ways
+        slopes.append(slope)
+    np.testing.assert_allclose(sorted(slopes), [0.0, 1.0, 2.0, 3.0], atol=1e-10)
+
+
+def test_decision_model_pitchforks_switch_to_the_asymmetric_branches():
+    ww = WongWang()
+    sym = ct.equilibria(ww, "mu", bounds=(0.0, 80.0), start=LOW)
+    bp = sorted(sym.points("BP"), key=lambda s: s.params["mu"])
+    np.testing.assert_allclose([s.params["mu"] for s in bp], WW_BP, atol=1e-7)
+    # from the second pitchfork: the asymmetric saddles, through the folds of the decision states
+    (up,) = ct.switch(bp[1], bounds=(0.0, 80.0))
+    lp = up.points("LP")
+    assert len(lp) == 2
+    for s in lp:
+        assert abs(s.params["mu"] - WW_FOLD) < 1e-6
+    assert abs(lp[0].states["s1"] - lp[1].states["s2"]) < 1e-8 and abs(lp[0].states["s2"] - lp[1].states["s1"]) < 1e-8
+    # past the folds it comes back as the stable decision states, to mu = 0 (REFERENCE.md)
+    ends = {(round(up.states["s1"][i], 9), round(up.states["s2"][i], 9)) for i in (0, -1)}
+    assert all(abs(up.params["mu"][i]) < 1e-9 for i in (0, -1))
+    assert ends == {(0.566987181, 0.03189142), (0.03189142, 0.566987181)}
+    # from the first: the saddles of mu = 0 (REFERENCE.md), both mirror images, on one branch
+    (down,) = ct.switch(bp[0], bounds=(0.0, 80.0))
+    at0 = sorted((down.states["s1"][i], down.states["s2"][i]) for i in (0, -1))
+    np.testing.assert_allclose(at0, [SADDLE[::-1], SADDLE], atol=1e-9)
+    assert not down.stable[np.abs(down.params["mu"] - WW_BP[0]) > 1e-6].any()  # saddles, but at the pitchfork
+
+
+def test_a_closed_branch_ends_where_it_started():
+    # with mu down to -60 the asymmetric states form one closed curve through both pitchforks
+    ww = WongWang()
+    sym = ct.equilibria(ww, "mu", bounds=(-60.0, 80.0), start=LOW, params={"mu": 0.0})
+    bp = min(sym.points("BP"), key=lambda s: s.params["mu"])
+    (loop,) = ct.switch(bp, bounds=(-60.0, 80.0))
+    assert loop.status == "closed"
+    first = np.array([loop.states["s1"][0], loop.states["s2"][0], loop.params["mu"][0]])
+    last = np.array([loop.states["s1"][-1], loop.states["s2"][-1], loop.params["mu"][-1]])
+    np.testing.assert_array_equal(first, last)
+    assert sorted(round(s.params["mu"], 6) for s in loop.points("BP")) == [round(WW_BP[0], 6), round(WW_BP[1], 6)]
+    assert len(loop.points("LP")) == 4  # two folds at 65.68, two at negative mu
+
+
+def test_switch_bad_input():
+    bp = _bp(pitchfork)
+    (lp,) = ct.equilibria(da.ode(lambda x, a=-1.0: a - x**2, name="fold"), "a", bounds=(-1.0, 1.0),
+                          start={"x": -1.0}, params={"a": 1.0}, direction=-1).points("LP")
+    with pytest.raises(ValueError, match="branch point"):
+        ct.switch(lp, bounds=(-1.0, 1.0))
+    with pytest.raises(ValueError, match="outside bounds"):
+        ct.switch(bp, bounds=(0.5, 1.0))
+    with pytest.raises(ValueError, match="SpecialPoint"):
+        ct.switch({"a": 0.0}, bounds=(-1.0, 1.0))
+    with pytest.raises(ValueError, match="unknown option"):
+        ct.switch(bp, bounds=(-1.0, 1.0), step=0.1)
+
+
+def test_diagram_follows_the_branch_no_seed_reached():
+    """x' = a x - x^2 in the box |x| <= 1/2 over a in [-1, 1]: at the two ends of the range the
+    search finds only x = 0 (the other root, x = a, lies outside the box), so the branch x = a
+    is reached only by switching at the transcritical point."""
+    d = da.Bifurcation1D(transcritical, {"a": (-1.0, 1.0)}, {"x": (-0.5, 0.5)}, method="continuation").compute(seeds=2)
+    origins = sorted(b.origin.split(" (")[0] for b in d.branches)
+    assert origins == ["seed search at a = -1", "switch at BP a = 0"]
+    (new,) = [b for b in d.branches if b.origin.startswith("switch")]
+    np.testing.assert_allclose(new.states["x"], new.params["a"], atol=1e-10)
+    np.testing.assert_allclose([new.states["x"].min(), new.states["x"].max()], [-0.5, 0.5], atol=1e-9)
+    (bp,) = d.points("BP")
+    assert abs(bp.params["a"]) < 1e-10
