@@ -123,3 +123,27 @@ def test_diagram_follows_the_branch_no_seed_reached():
     np.testing.assert_allclose([new.states["x"].min(), new.states["x"].max()], [-0.5, 0.5], atol=1e-9)
     (bp,) = d.points("BP")
     assert abs(bp.params["a"]) < 1e-10
+
+
+rossler = da.ode(lambda x, y, z, a=0.2, b=0.2, c=2.5: (-y - z, x + a * y, b + z * (x - c)), name="Rossler")
+# SciPy shooting with variational equations, written independently of the package:
+# benchmarks/references/cycles_reference.py (first PD) and rossler_pd2.py (second PD), each
+# agreeing with itself at rtol 1e-10 to 1e-9 or better
+ROSSLER_PD = (2.8324450278498405, 5.769820016506277)
+ROSSLER_PD2 = (3.837358168391874, 11.572688804464942)
+
+
+def test_rossler_period_doubling_switches_to_the_period_two_branch():
+    lc = da.limit_cycle(rossler, {"x": 1.0, "y": 1.0, "z": 0.0}, 600.0, params={"c": 2.5})
+    one = ct.periodic_orbits(lc, parameter="c", bounds=(2.0, 4.0), ntst=40, max_steps=200)
+    (pd,) = one.points("PD")
+    assert abs(pd.params["c"] - ROSSLER_PD[0]) < 1e-7 and abs(pd.data["period"] - ROSSLER_PD[1]) < 1e-7
+    (two,) = ct.switch(pd, bounds=(2.0, 4.0))
+    assert two.origin.startswith("switch at PD") and two.kind == "periodic"
+    # it starts at twice the period, next to the PD point, and is stable until its own PD
+    assert abs(two.period[0] - 2 * ROSSLER_PD[1]) < 1e-3 and abs(two.params["c"][0] - ROSSLER_PD[0]) < 1e-3
+    (pd2,) = two.points("PD")
+    assert abs(pd2.params["c"] - ROSSLER_PD2[0]) < 1e-6 and abs(pd2.data["period"] - ROSSLER_PD2[1]) < 1e-6
+    c = two.params["c"]
+    assert np.all(two.stable[(c > ROSSLER_PD[0] + 0.01) & (c < ROSSLER_PD2[0] - 0.01)])
+    assert not np.any(two.stable[c > ROSSLER_PD2[0] + 0.01])

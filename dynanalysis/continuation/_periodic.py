@@ -76,7 +76,7 @@ from dynanalysis._numerics.newton import correct, value_and_jac
 from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis._numerics.normalform import hopf_vectors
 from dynanalysis._model.system import as_ode
-from dynanalysis._model.xla import jit
+from dynanalysis._model.xla import jit, scope
 
 FINE = 8  # points per mesh interval at which the orbit's min / max are taken
 MULTIPLIER_TOL = 1e-6  # |mu| beyond 1 + this counts as unstable
@@ -348,17 +348,7 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
     else:
         e = np.zeros(size)
         e[-1] = 1.0
-    def prepare(z, t, o):
-        mesh_z = o["mesh"]
-        if adapt:
-            new = adapt_mesh(system, z[:-2], mesh_z, sv, o["stiffness"])
-            tau = node_times(new, ncol)
-            z = np.r_[_evaluate(system, z[:-2], mesh_z, tau).ravel(), z[-2:]]
-            t = np.r_[_evaluate(system, t[:-2], mesh_z, tau).ravel(), t[-2:]]
-            t = t / np.linalg.norm(t)
-            mesh_z = new
-        return z, t, args(mesh_z, z)
-
+    prepare = _preparer(system, sv, ncol, adapt, args)
     z, t, ok, o = step(system, z0, e, 0.0, args(mesh, z0), S, tol)
     if kind == "cycle" and ok and adapt:
         for _ in range(2):  # a measured cycle: move the mesh to the orbit before the first point counts
@@ -370,9 +360,34 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
                          f"try another amplitude= or a finer mesh (ntst)")
     sign = np.sign(t @ e) if kind == "hopf" else np.sign(t[-1]) * direction
     t = t * (sign or 1.0)
-    amp0 = np.max((o["max"] - o["min"]) / sv)
+    return _follow(model, system, parameter, S, sv, z, t, o, prepare, options, (lo, hi), T0)
 
-    uniform = np.linspace(0.0, 1.0, 4 * ntst, endpoint=False)
+
+def _preparer(system, sv, ncol, adapt, args):
+    """The engine's ``prepare`` hook: after every accepted orbit, the mesh moved to equidistribute
+    the error (``adapt``), the orbit and tangent interpolated onto it, and the step's data
+    (``args(mesh, z)``: the new phase reference)."""
+    def prepare(z, t, o):
+        mesh_z = o["mesh"]
+        if adapt:
+            new = adapt_mesh(system, z[:-2], mesh_z, sv, o["stiffness"])
+            tau = node_times(new, ncol)
+            z = np.r_[_evaluate(system, z[:-2], mesh_z, tau).ravel(), z[-2:]]
+            t = np.r_[_evaluate(system, t[:-2], mesh_z, tau).ravel(), t[-2:]]
+            t = t / np.linalg.norm(t)
+            mesh_z = new
+        return z, t, args(mesh_z, z)
+
+    return prepare
+
+
+def _follow(model, system, parameter, S, sv, z, t, o, prepare, options, bounds, T0, from_special=False) -> Branch:
+    """The branch of periodic orbits from the corrected orbit z (observed ``o``) along the unit
+    scaled tangent t, until the bounds, the options, a Hopf point (the orbit shrinks to an
+    equilibrium) or an unbounded period end it; special points located along it
+    (``from_special``: z is itself one, its first step not a bracket)."""
+    amp0 = np.max((o["max"] - o["min"]) / sv)
+    uniform = np.linspace(0.0, 1.0, 4 * system.ntst, endpoint=False)
     previous = []
 
     def stop(z, o):
@@ -398,14 +413,14 @@ def periodic_orbits(start, *, bounds, parameter: str | None = None, model=None, 
         starts.append(prepare(z, t, o))
         return starts[-1]
 
-    Z, T, O, status, message = arclength(system, None, z, t, S, {size - 1: (lo, hi)}, options, observed=o,
+    Z, T, O, status, message = arclength(system, None, z, t, S, {len(z) - 1: bounds}, options, observed=o,
                                          where=lambda z: f"{parameter} = {z[-1]:.10g}", prepare=prepare_and_record,
                                          stop=stop)
     if status is RETRACED:  # the last point lies beyond the Hopf point, on the branch already found
         Z, T, O = Z[:-1], T[:-1], jax.tree.map(lambda a: a[:-1], O)
         status = Status.SPECIAL_POINT
         message = f"the cycle shrank to an equilibrium (a Hopf point) near {parameter} = {Z[-1, -1]:.8g}"
-    return _cycle_branch(model, system, parameter, S, sv, Z, T, O, (status, message), starts, tol)
+    return _cycle_branch(model, system, parameter, S, sv, Z, T, O, (status, message), starts, options.tol, from_special)
 
 
 def _start(start, parameter, model, params, ntst, ncol, amplitude):
@@ -458,7 +473,7 @@ def _net_turns(alpha, fold, noise):
     return out
 
 
-def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol) -> Branch:
+def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol, from_special=False) -> Branch:
     names = model.variables
     n = len(names)
     mus, trivial = stability.floquet(O["monodromy"])
@@ -473,7 +488,8 @@ def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol) 
     pd = points.kind("PD").test(CYCLE)(Z, O, ctx)
     fold = T[:, -1]  # the stored tangents (oriented along the branch, also at a point landed on a bound)
     brackets = [("LPC", i) for i in _net_turns(Z[:, -1], fold, 1e3 * tol * S[-1])]
-    for i in range(len(Z) - 1):
+    brackets = [b for b in brackets if b[1] > 0] if from_special else brackets
+    for i in range(int(from_special), len(Z) - 1):
         if not (reliable[i] and reliable[i + 1]):
             continue
         if pd[i] * pd[i + 1] < 0:
@@ -489,8 +505,13 @@ def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol) 
         if kind == "NS" and np.all(np.abs(np.delete(mu, triv).imag) <= 1e-8):
             continue  # a neutral saddle cycle (real multipliers mu, 1/mu), not a Neimark-Sacker point
         x0 = z[:n]
+        X = z[:-2].reshape(-1, n)
         data = {"period": float(z[-2]), "multipliers": mu, "located": bool(ok),
-                "minimum": dict(zip(names, map(float, o["min"]))), "maximum": dict(zip(names, map(float, o["max"])))}
+                "minimum": dict(zip(names, map(float, o["min"]))), "maximum": dict(zip(names, map(float, o["max"]))),
+                # the orbit over one period at the collocation nodes (t in [0, 1], the start repeated at 1)
+                "orbit": {"t": np.r_[node_times(o["mesh"], system.ncol), 1.0],
+                          **{v: np.r_[X[:, j], X[0, j]] for j, v in enumerate(names)}},
+                "mesh": np.asarray(o["mesh"]), "ncol": system.ncol}
         found.append(SpecialPoint(kind, {parameter: float(z[-1])}, dict(zip(names, map(float, x0))), data,
                                   model.with_params(**{parameter: float(z[-1])})))
     states = {"period": Z[:, -2], "multiplier_error": error}
@@ -501,3 +522,95 @@ def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol) 
     orbits = {"t": t_nodes, **{v: np.concatenate([X[:, :, j], X[:, :1, j]], axis=1) for j, v in enumerate(names)}}
     return Branch("periodic", parameter, {parameter: Z[:, -1]}, states, n_unstable == 0, n_unstable, mus, found,
                   ended[0], model, orbits, ended[1])
+
+
+# --------------------------------------------------------------------------- period doubling
+def _antiperiodic_operator(system, y, p, k, mesh):
+    """The linearised collocation equations of the orbit y with the anti-periodic wrap
+    v(1) = -v(0) (square, N m n): singular exactly where the discrete monodromy matrix has the
+    multiplier -1 (a PD point), its null vector the period-doubling eigenfunction at the nodes."""
+    N, m, n = system.ntst, system.ncol, system.flow.dim
+    A = np.asarray(_blocks(system, jnp.asarray(y), jnp.asarray(p), k, jnp.asarray(mesh))[1])
+    L = np.zeros((N, m * n, N, m * n))
+    for j in range(N):
+        L[j, :, j] = A[j, :, :m * n]
+        end = A[j, :, m * n:(m + 1) * n] * (-1.0 if j == N - 1 else 1.0)  # x_{j+1, 0}, or -x_{0, 0} at the wrap
+        L[j, :, (j + 1) % N, :n] += end
+    return L.reshape(N * m * n, N * m * n)
+
+
+def switch_period_doubling(point, *, bounds, ds: float = 0.01, ds_min: float = 1e-6, ds_max: float = 0.1,
+                           max_steps: int = 500, max_angle: float = 30.0, tol: float = 1e-10, adapt: bool = True,
+                           direction: int = +1, depth: int = 1) -> list:
+    r"""The branch of period-2 orbits born at the period-doubling point ``point`` (from a periodic
+    branch: its ``data`` holds the orbit, mesh and ``ncol``), and with ``depth`` > 1 the branches
+    from the first PD point of each new branch in turn (a cascade).
+
+    At a PD point the doubled orbit (period 2T, twice round the cycle) is a branch point of the
+    period-2T collocation problem: the period-2 branch crosses it with the tangent
+    :math:`(v, -v)` over the two halves, v the eigenfunction of the multiplier -1 (the null
+    vector of the collocation equations linearised with the anti-periodic wrap v(1) = -v(0)),
+    the period and the parameter held.  The first orbit is corrected one step ``ds`` along it;
+    the branch is then continued as :func:`periodic_orbits` does (``direction`` does not matter:
+    the two ways are one orbit shifted by T).
+    """
+    if point.kind != "PD":
+        raise ValueError(f"switch_period_doubling needs a PD point, got kind {point.kind!r}")
+    if "orbit" not in point.data or point.model is None:
+        raise ValueError("the PD point carries no orbit or model: take it from a periodic branch "
+                         "(continuation.periodic_orbits)")
+    if not point.data.get("located", True):
+        raise ValueError("the PD point was not located (data['located'] is False)")
+    if int(depth) != depth or depth < 1:
+        raise ValueError(f"depth must be an integer >= 1, got {depth!r}")
+    model, parameter = point.model, next(iter(point.params))
+    lo, hi = check_range(parameter, bounds, "bounds")
+    alpha = float(point.params[parameter])
+    if not lo <= alpha <= hi:
+        raise ValueError(f"the PD point's {parameter} = {alpha} lies outside bounds ({lo}, {hi})")
+    options = Options(ds=ds, ds_min=ds_min, ds_max=ds_max, max_steps=max_steps, direction=direction,
+                      max_angle=max_angle, tol=tol)
+    flow, names = model.flow, model.variables
+    n, m = flow.dim, int(point.data["ncol"])
+    mesh = np.asarray(point.data["mesh"], float)
+    N = len(mesh) - 1
+    X = np.stack([np.asarray(point.data["orbit"][v])[:-1] for v in names], -1)  # (N m, n)
+    T = float(point.data["period"])
+    _, p = model.flat_params()
+    p = np.asarray(p, float)
+    k = list(flow.param_names).index(parameter)
+    one = CycleSystem(flow, N, m)
+    with scope():
+        L = _antiperiodic_operator(one, np.r_[X.ravel(), T, alpha], p, np.int32(k), mesh)
+    _, s, Vt = np.linalg.svd(L)
+    if s[-1] > 1e-6 * s[0]:
+        raise ValueError(f"not a period-doubling point: no multiplier -1 (smallest singular value of the "
+                         f"anti-periodic collocation operator {s[-1]:.3g}, largest {s[0]:.3g})")
+    v = Vt[-1].reshape(N * m, n)
+    two = CycleSystem(flow, 2 * N, m)
+    sv = _scales(model, X.mean(0))
+    S = np.r_[np.tile(sv, 2 * N * m) * math.sqrt(2 * N * m), 2 * T, hi - lo]
+    mesh2 = np.r_[0.5 * mesh, 0.5 + 0.5 * mesh[1:]]
+    z0 = np.r_[np.vstack([X, X]).ravel(), 2 * T, alpha]
+    tau = np.r_[np.vstack([v, -v]).ravel(), 0.0, 0.0] / S
+    tau /= np.linalg.norm(tau)
+    args = lambda mesh, z: (p, np.int32(k), mesh, z[:-2], S)  # noqa: E731
+    h = ds
+    while True:  # the first period-2 orbit, a step along the eigenfunction
+        z, t, ok, o = step(two, z0, tau, h, args(mesh2, z0), S, tol)
+        if ok or h < ds_min:
+            break
+        h /= 2
+    if not ok:
+        raise ValueError(f"no period-2 orbit converged next to the PD point at {parameter} = {alpha:.10g}")
+    t = t * (1.0 if t @ tau >= 0 else -1.0)
+    prepare = _preparer(two, sv, m, adapt, args)
+    branch = _follow(model, two, parameter, S, sv, z, t, o, prepare, options, (lo, hi), 2 * T)
+    branch = dataclasses.replace(branch, origin=f"switch at PD {parameter} = {alpha:.10g} (period {T:.6g} -> {2 * T:.6g})")
+    out = [branch]
+    nxt = [s for s in branch.points("PD") if s.data.get("located", True)]
+    if depth > 1 and nxt:
+        out += switch_period_doubling(min(nxt, key=lambda s: abs(s.params[parameter] - alpha)), bounds=bounds, ds=ds,
+                                      ds_min=ds_min, ds_max=ds_max, max_steps=max_steps, max_angle=max_angle, tol=tol,
+                                      adapt=adapt, depth=depth - 1)
+    return out

@@ -38,6 +38,7 @@ from dynanalysis._numerics.newton import correct
 from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis.continuation._engine import Options, _scales, both_ways, on_branch, step
 from dynanalysis.continuation._equilibria import EquilibriumSystem, _limits, follow
+from dynanalysis.continuation._periodic import switch_period_doubling
 
 RANK_TOL = 1e-6    # the BP's second-smallest singular value of F_z S, relative to the largest
 FORM_TOL = 1e-8    # c_ij and the discriminant, relative to the size of the second derivatives
@@ -142,7 +143,9 @@ def _deflated_newton(flow, x0, p, roots, valid, scale, tol):
 def switch(point: SpecialPoint, *, bounds, box: Mapping | None = None, **options) -> list:
     """The equilibrium branches through the branch point ``point`` other than the one it was
     found on, each continued both ways from the point (one :class:`~.Branch` per new branch, its
-    ``origin`` saying where it started).
+    ``origin`` saying where it started); for a period-doubling point ``point`` of a periodic
+    branch, the period-2 branch born there (and with ``depth=`` d > 1 the cascade's next d - 1
+    branches: :func:`~._periodic.switch_period_doubling`, whose options apply).
 
     Parameters
     ----------
@@ -161,9 +164,12 @@ def switch(point: SpecialPoint, *, bounds, box: Mapping | None = None, **options
     """
     if not isinstance(point, SpecialPoint):
         raise ValueError(f"point must be a SpecialPoint (a BP of an equilibrium branch), got {type(point).__name__}")
+    if point.kind == "PD":
+        return switch_period_doubling(point, bounds=bounds[next(iter(point.params))] if isinstance(bounds, Mapping)
+                                      else bounds, **options)
     if point.kind != "BP":
-        raise ValueError(f"switch: point must be a branch point (kind 'BP'), got kind {point.kind!r}"
-                         + ("; period-doubling switching is not available yet" if point.kind == "PD" else ""))
+        raise ValueError(f"switch: point must be a branch point (kind 'BP') of equilibria or a period doubling "
+                         f"(kind 'PD') of cycles, got kind {point.kind!r}")
     if not point.data.get("located", True):
         raise ValueError("switch: the branch point was not located (data['located'] is False); refine it first")
     if point.model is None:
