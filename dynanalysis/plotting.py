@@ -450,9 +450,9 @@ def plot_diagram(diagram, ax=None, y=None, legend=True):
 
 
 def plot_curve(branch, ax=None, x=None, color=None, legend=True):
-    """A fold or Hopf curve in the parameter plane (``x``: the parameter on the x axis, by
-    default the first one; the second parameter ``branch.parameter`` on y).  Fold curves solid
-    red, Hopf curves dashed green, the neutral-saddle continuation of a Hopf curve beyond a
+    """A fold, Hopf or homoclinic curve in the parameter plane (``x``: the parameter on the x
+    axis, by default the first one; the second parameter ``branch.parameter`` on y).  Fold curves
+    solid red, Hopf curves dashed green, homoclinic curves dash-dotted purple, the neutral-saddle continuation of a Hopf curve beyond a
     Bogdanov–Takens point dotted (where ``tests["kappa"] < 0``); codimension-two points marked
     in their registry style (:func:`special_style`) and labelled.  Several curves on one Axes share legend entries."""
     ax = _axes(ax)
@@ -471,6 +471,8 @@ def plot_curve(branch, ax=None, x=None, color=None, legend=True):
 
     if branch.kind == "fold":
         ax.plot(px, py, color=color or "tab:red", lw=1.8, ls="-", label=once("fold curve (LP)"))
+    elif branch.kind == "homoclinic":
+        ax.plot(px, py, color=color or "tab:purple", lw=1.8, ls="-.", label=once("homoclinic curve (HOM)"))
     else:
         kappa = (getattr(branch, "tests", None) or {}).get("kappa")
         hopf = np.ones(len(px), bool) if kappa is None else np.asarray(kappa) >= 0

@@ -5,7 +5,10 @@ parameter (``dynanalysis.continuation.fold_curve`` / ``hopf_curve``).  Top left:
 form x' = mu + lam x - x^3, whose two fold curves 27 mu^2 = 4 lam^3 meet in the cusp point CP.
 Top right: the Bogdanov–Takens normal form x' = y, y' = b1 + b2 x + x^2 - x y: the fold curve
 b1 = b2^2 / 4 and the Hopf curve b1 = 0 (b2 < 0) meet at BT, where the Hopf curve goes on as a
-curve of neutral saddles.  Bottom: the Wong–Wang decision model.  Left, at zero coherence, the
+curve of neutral saddles.  The cycle born at the Hopf point at b2 = -1 grows until it becomes a
+homoclinic orbit (the periodic branch ends there, "HOM"); that orbit continued in (b1, b2)
+(``continuation.homoclinic_curve``) gives the homoclinic curve, which meets BT tangentially to
+Kuznetsov's asymptotic b1 = -6 b2² / 25.  Bottom: the Wong–Wang decision model.  Left, at zero coherence, the
 symmetric state against the stimulus mu and the asymmetric branches that cross it at its two
 pitchforks (``dynanalysis.continuation.switch`` at each BP): the decision states disappear in
 folds at mu = 65.7 Hz, where they meet the saddles born at the second pitchfork.  Right, every fold continued in
@@ -41,6 +44,9 @@ def render(out_dir: Path) -> str:
     c_folds = [ct.fold_curve(b.points("LP")[0], "b2", bounds=bt_bounds, direction=d) for d in (1, -1)]
     c_fold = c_folds[0]
     c_hopf = [ct.hopf_curve(b.points("H")[0], "b2", bounds=bt_bounds, direction=d) for d in (1, -1)]
+    # the cycle born at the Hopf point ends in a homoclinic orbit; continued in (b1, b2)
+    (hom,) = ct.periodic_orbits(b.points("H")[0], bounds=(-1.0, 1.0), max_steps=1000).points("HOM")
+    c_hom = ct.homoclinic_curve(hom, "b2", bounds={"b1": bt_bounds["b1"], "b2": (-1.5, -0.02)})
 
     # Wong–Wang: folds of the decision branch at c = 0, and of every branch at c = 5 %
     ww = WongWang()
@@ -59,8 +65,10 @@ def render(out_dir: Path) -> str:
     a.text(0.0, 1.2, "three equilibria\n(two stable)", ha="center", fontsize="small", color="0.3")
     a.text(0.6, 0.35, "one (stable) equilibrium", ha="center", fontsize="small", color="0.3")
     a.text(-0.6, 0.35, "one (stable) equilibrium", ha="center", fontsize="small", color="0.3")
-    for cv in c_folds + c_hopf:
+    for cv in c_folds + c_hopf + [c_hom]:
         cv.plot(ax=bb, legend=False)
+    b2s = np.linspace(-1.5, 0.0, 100)
+    bb.plot(-6 * b2s**2 / 25, b2s, ":", color="0.4", lw=1.2, label="Kuznetsov: b1 = -6 b2² / 25")
     bb.set_xlim(*bt_bounds["b1"])
     bb.legend(loc="upper left", fontsize="small")
     bb.set_title("Bogdanov–Takens normal form x' = y, y' = b1 + b2 x + x² - x y", fontsize=10)
@@ -68,9 +76,8 @@ def render(out_dir: Path) -> str:
     bb.text(0.02, -1.15, "stable equilibrium\n+ saddle", **small)
     bb.text(-0.5, 0.25, "unstable equilibrium + saddle", **small)
     bb.text(0.35, 0.1, "no equilibria", **small)
-    bb.annotate("supercritical Hopf: a stable cycle exists\nbetween it and the homoclinic curve\n"
-                "b1 ≈ -6 b2² / 25 (Kuznetsov; not computed)",
-                (0.0, -0.7), xytext=(-0.58, -1.0), arrowprops=dict(arrowstyle="->", color="0.5"), **small)
+    bb.annotate("supercritical Hopf: a stable cycle exists\nbetween it and the homoclinic curve",
+                (-0.1, -0.9), xytext=(-0.58, -0.45), arrowprops=dict(arrowstyle="->", color="0.5"), **small)
     for br in [symmetric] + switched:
         br.plot(ax=c, y="s1", legend=False)
     c.plot([], [], color="black", lw=1.8, label="stable equilibria")
@@ -97,8 +104,11 @@ def render(out_dir: Path) -> str:
     cp = sorted({(round(s.params["mu"], 6), round(s.params["c"], 9)) for cv in c_ww for s in cv.points("CP")})
     err = max(float(np.max(np.abs(27 * cv.params["mu"] ** 2 - 4 * cv.params["lam"] ** 3))) for cv in c_cusps)
     (bt,), (cp0,) = c_fold.points("BT"), c_cusp.points("CP")
+    near = (c_hom.params["b2"] > -0.3)
+    ratio = float(np.polyfit(c_hom.params["b2"][near], c_hom.params["b1"][near] / c_hom.params["b2"][near] ** 2, 1)[1])
     return (f"cusp: CP at ({cp0.params['mu']:.1e}, {cp0.params['lam']:.1e}), "
-            f"max |27 mu^2 - 4 lam^3| = {err:.1e}; BT at (b1, b2) = ({bt.params['b1']:.1e}, {bt.params['b2']:.1e}); "
+            f"max |27 mu^2 - 4 lam^3| = {err:.1e}; BT at (b1, b2) = ({bt.params['b1']:.1e}, {bt.params['b2']:.1e}), "
+            f"homoclinic curve b1 / b2^2 -> {ratio:.4f} (Kuznetsov -0.24); "
             f"Wong-Wang: {len(switched)} branches switched at the pitchforks mu = "
             + ", ".join(f"{s.params['mu']:.6f}" for s in symmetric.points("BP")) + " Hz, folds at mu = "
             + ", ".join(f"{s.params['mu']:.7f}" for b in switched for s in b.points("LP")) + " Hz; "

@@ -20,7 +20,8 @@ import dynanalysis.models as zoo
 from dynanalysis.models import (ZOO, AdaptiveCANN1D, AdEx, CANN1D, FitzHughNagumo,
                                 HodgkinHuxley, Izhikevich, LIF, ThetaNeuron, WongWang)
 
-CONTRACT = ["HodgkinHuxley", "LIF", "QIF", "ThetaNeuron", "ExpIF", "AdEx", "Izhikevich", "GIF",
+CONTRACT = ["HodgkinHuxley", "MorrisLecar", "PersistentSodiumPotassium", "LIF", "QIF", "ThetaNeuron", "ExpIF", "AdEx",
+            "Izhikevich", "GIF",
             "FitzHughNagumo", "HindmarshRose", "WongWang", "CANN1D", "AdaptiveCANN1D"]
 
 N_SMALL = 8  # CANN size for the exact (symbolic) checks
@@ -33,6 +34,8 @@ def make(name, **params):
 # physiological ranges of each variable, for random states
 RANGES = {
     "HodgkinHuxley": {"V": (-80, 40), "m": (0, 1), "h": (0, 1), "n": (0, 1)},
+    "MorrisLecar": {"V": (-70, 40), "w": (0, 1)},
+    "PersistentSodiumPotassium": {"V": (-80, 20), "n": (0, 1)},
     "LIF": {"V": (-10, 20)},
     "QIF": {"V": (-80, -30)},
     "ThetaNeuron": {"theta": (-np.pi, np.pi)},

@@ -11,10 +11,10 @@ from dynanalysis.continuation._engine import Options
 
 
 def test_every_kind_is_declared_once_with_a_style_and_a_locator():
-    assert set(points.REGISTRY) == {"LP", "BP", "H", "LPC", "PD", "NS", "BT", "CP", "GH", "ZH"}
+    assert set(points.REGISTRY) == {"LP", "BP", "H", "LPC", "PD", "NS", "BT", "CP", "GH", "ZH", "SNIC", "HOM"}
     assert points.chord_kinds() == ("LP", "BP", "H")
     for k in points.REGISTRY.values():
-        assert k.locator in ("chord", "branch") and k.dedup > 0 and k.style["marker"]
+        assert k.locator in ("chord", "branch", "end") and k.dedup > 0 and k.style["marker"]
         assert (k.index is not None) == (k.locator == "chord")
     with pytest.raises(ValueError, match="declared twice"):
         points.declare(points.PointKind("LP", "fold", {"equilibrium": None}))

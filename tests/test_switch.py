@@ -123,6 +123,8 @@ def test_diagram_follows_the_branch_no_seed_reached():
     np.testing.assert_allclose([new.states["x"].min(), new.states["x"].max()], [-0.5, 0.5], atol=1e-9)
     (bp,) = d.points("BP")
     assert abs(bp.params["a"]) < 1e-10
+    lines = d.describe().splitlines()  # one line per branch: what it is and how it was started
+    assert len(lines) == 2 and "switch at BP a = 0" in lines[1] and "ended: bounds" in lines[1]
 
 
 rossler = da.ode(lambda x, y, z, a=0.2, b=0.2, c=2.5: (-y - z, x + a * y, b + z * (x - c)), name="Rossler")
@@ -138,7 +140,7 @@ def test_rossler_period_doubling_switches_to_the_period_two_branch():
     one = ct.periodic_orbits(lc, parameter="c", bounds=(2.0, 4.0), ntst=40, max_steps=200)
     (pd,) = one.points("PD")
     assert abs(pd.params["c"] - ROSSLER_PD[0]) < 1e-7 and abs(pd.data["period"] - ROSSLER_PD[1]) < 1e-7
-    (two,) = ct.switch(pd, bounds=(2.0, 4.0))
+    two, four = ct.switch(pd, bounds=(2.0, 4.2), depth=2)  # and on to the period-4 branch
     assert two.origin.startswith("switch at PD") and two.kind == "periodic"
     # it starts at twice the period, next to the PD point, and is stable until its own PD
     assert abs(two.period[0] - 2 * ROSSLER_PD[1]) < 1e-3 and abs(two.params["c"][0] - ROSSLER_PD[0]) < 1e-3
@@ -147,3 +149,29 @@ def test_rossler_period_doubling_switches_to_the_period_two_branch():
     c = two.params["c"]
     assert np.all(two.stable[(c > ROSSLER_PD[0] + 0.01) & (c < ROSSLER_PD2[0] - 0.01)])
     assert not np.any(two.stable[c > ROSSLER_PD2[0] + 0.01])
+    # the cascade's next level starts at PD2 with twice its period, stable, and doubles again
+    assert "switch at PD c = 3.8373" in four.origin
+    assert abs(four.period[0] - 2 * ROSSLER_PD2[1]) < 1e-3 and four.stable[1]
+    (pd4,) = four.points("PD")
+    assert ROSSLER_PD2[0] < pd4.params["c"] < 4.2 and abs(pd4.data["period"] - 4 * ROSSLER_PD[1]) < 0.2
+
+
+def test_cycles_from_any_point_of_a_hopf_curve_in_either_parameter():
+    """FitzHugh-Nagumo's Hopf curve in (I, a): on it V = -sqrt(1 - b/tau) and the frequency is
+    omega = sqrt((1 - b^2/tau) / tau) whatever a is (closed form), so the cycles born at any of
+    its points start with period 2 pi / omega, continued in I or in a."""
+    from dynanalysis.models import FitzHughNagumo
+    b, tau = 0.8, 12.5
+    sym = ct.equilibria(FitzHughNagumo(), "I", bounds=(0.0, 2.0), start={"V": -1.1994, "w": -0.6243},
+                        params={"I": 0.0})
+    curve = ct.hopf_curve(sym.points("H")[0], "a", bounds={"I": (-1.0, 3.0), "a": (0.0, 1.6)}, direction=+1)
+    pt = curve.point(int(np.argmin(np.abs(curve.params["a"] - 0.9))))
+    assert pt.kind == "H" and abs(pt.states["V"] + np.sqrt(1 - b / tau)) < 1e-9
+    period = 2 * np.pi / np.sqrt((1 - b * b / tau) / tau)
+    for par, other in (("I", "a"), ("a", "I")):
+        c = ct.periodic_orbits(pt, parameter=par, bounds=(-1.0, 3.0), max_steps=5)
+        assert abs(c.period[0] - period) < 1e-2 * period
+        assert np.all(c.params[par][1:] != c.params[par][0])  # it moves in its parameter ...
+        assert c.model.parameters[other] == pt.params[other]  # ... with the other held at the point's value
+    with pytest.raises(ValueError, match="fold and Hopf curves"):
+        sym.point(0)

@@ -11,7 +11,8 @@ Hopf point.
    crossing that no seed reached), the other branch is followed from it
    (:func:`.continuation.switch`), and so on for the branch points of the new branches.
    Each branch's ``origin`` says how it was started.
-2. Periodic orbits from every Hopf point, except those where a cycle branch already ended.
+2. Periodic orbits from every Hopf point, except those where a cycle branch already ended; with
+   ``cascade=`` d, the period-2 branch at every period doubling, d levels deep.
 
 With two parameters (:func:`compute_curves`), the one-parameter diagram at one value of the second
 parameter gives the fold and Hopf points, and each is continued in both parameters in both
@@ -62,6 +63,18 @@ class Diagram(Result):
     def of_kind(self, kind: str) -> list:
         return [b for b in self.branches if b.kind == kind]
 
+    def describe(self) -> str:
+        """What the diagram contains, one line per branch: its kind, how it was started, the
+        range it covers, why it ended, and its special points."""
+        lines = []
+        for i, b in enumerate(self.branches):
+            p = b.params[b.parameter] if b.kind in ("equilibrium", "periodic") else b.params[self.parameter]
+            kinds = sorted({s.kind for s in b.special_points})
+            counts = ", ".join(f"{sum(s.kind == k for s in b.special_points)} {k}" for k in kinds) or "no special points"
+            lines.append(f"{i}: {b.kind} branch, {b.origin or 'given'}; {self.parameter} in [{p.min():.6g}, {p.max():.6g}], "
+                         f"{len(b)} points; {counts}; ended: {b.status} ({b.message})")
+        return "\n".join(lines)
+
     def plot(self, ax=None, y=None, **style):
         """Every branch (:func:`dynanalysis.plotting.plot_diagram`); returns the Axes."""
         from dynanalysis.plotting import plot_diagram
@@ -71,11 +84,15 @@ class Diagram(Result):
 
 
 def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, seeds: int = 5,
-            search_seeds=None, equilibrium_options=None, cycle_options=None) -> Diagram:
+            search_seeds=None, equilibrium_options=None, cycle_options=None, cascade: int = 0) -> Diagram:
     """The diagram of ``model`` over ``parameter`` in ``bounds`` (see module doc); ``box`` is
     ``{variable: (lo, hi)}``: the equilibrium search at ``seeds`` parameter values (both ends
     included) and the state range where branches end; ``search_seeds`` go to
-    :func:`.fixedpoints.fixed_points` (its default when None)."""
+    :func:`.fixedpoints.fixed_points` (its default when None).  ``cascade`` > 0: at every
+    period doubling of a cycle branch the period-2 branch, and so on ``cascade`` levels deep
+    (:func:`.continuation.switch`)."""
+    if isinstance(cascade, bool) or int(cascade) != cascade or cascade < 0:
+        raise ValueError(f"cascade must be an integer >= 0, got {cascade!r}")
     lo, hi = bounds
     eo, co = dict(equilibrium_options or {}), dict(cycle_options or {})
     S = np.r_[[box[v][1] - box[v][0] for v in model.variables], hi - lo]
@@ -104,6 +121,12 @@ def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, se
             branches.append(dataclasses.replace(c, origin=f"Hopf at {parameter} = {h.params[parameter]:.10g}"))
             if c.status is Status.SPECIAL_POINT:  # it ended at another Hopf point
                 ends.append(c.params[parameter][-1])
+        if cascade:
+            opts = {k: v for k, v in co.items() if k in ("ds", "ds_min", "ds_max", "max_steps", "max_angle", "tol",
+                                                          "adapt")}
+            branches += [b for c in list(branches) if c.kind == "periodic" for pd in c.points("PD")
+                         if pd.data.get("located", True)
+                         for b in continuation.switch(pd, bounds=bounds, depth=int(cascade), **opts)]
     return Diagram(parameter, (lo, hi), branches, _distinct(branches, S), model)
 
 

@@ -72,7 +72,7 @@ class PointKind:
     code: str
     name: str
     tests: Mapping[str, Callable | None]  # branch kind -> test(Z, O, ctx); None: computed by the chord locator
-    locator: str = "branch"
+    locator: str = "branch"               # "chord", "branch", or "end" (ends a branch: found by its end's analysis)
     dedup: float = 1e-6                   # scaled distance under which two located points are one
     marker: str = "o"
     color: str = "k"
@@ -162,3 +162,6 @@ declare(PointKind("CP", "cusp", {FOLD: lambda Z, O, ctx: np.asarray(O["cp"])}, m
 declare(PointKind("GH", "generalised Hopf", {HOPF: _first_lyapunov}, marker="h", color="tab:cyan"))
 declare(PointKind("ZH", "zero-Hopf", {FOLD: _fold_zero_hopf, HOPF: lambda Z, O, ctx: np.linalg.det(np.asarray(O["J"]))},
                   marker="X", color="tab:gray"))
+# the ends of cycle branches whose period diverges (continuation._global): no test function
+declare(PointKind("SNIC", "saddle-node on invariant circle", {}, "end", 1e-6, "o", "tab:red"))
+declare(PointKind("HOM", "saddle homoclinic", {}, "end", 1e-6, "o", "tab:purple"))

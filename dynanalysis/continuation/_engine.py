@@ -137,6 +137,27 @@ class Branch(Result):
     def points(self, kind: str) -> list:
         return [s for s in self.special_points if s.kind == kind]
 
+    def point(self, i: int):
+        """Point i of a fold or Hopf curve as a :class:`~dynanalysis.SpecialPoint` (its model at
+        the point's parameter values), to start another continuation from: on a Hopf curve a
+        Hopf point (kind "H", with its frequency), from which :func:`periodic_orbits` continues
+        the cycles in either parameter (``parameter=``); on a fold curve a fold ("LP")."""
+        from dynanalysis._numerics.points import SpecialPoint
+        if self.kind not in ("fold", "hopf"):
+            raise ValueError(f"point(): only fold and Hopf curves have their points as special points, this "
+                             f"branch is {self.kind!r}")
+        i = range(len(self))[i]  # negative indices count from the end; out of range raises IndexError
+        params = {k: float(v[i]) for k, v in self.params.items()}
+        data = {"eigenvalues": self.eigenvalues[i], "located": True}
+        tests = getattr(self, "tests", None) or {}
+        if "frequency" in tests:
+            if not np.isfinite(tests["frequency"][i]):
+                raise ValueError(f"point {i} of this Hopf curve is a neutral saddle (no frequency), not a Hopf point")
+            data["frequency"] = float(tests["frequency"][i])
+        kind = {"fold": "LP", "hopf": "H"}[self.kind]
+        return SpecialPoint(kind, params, {v: float(self.states[v][i]) for v in self.model.variables}, data,
+                            self.model.with_params(**params))
+
     def _periodic(self, what: str):
         if self.kind != "periodic":
             raise AttributeError(f"{what}: only a periodic branch has it, this one is {self.kind!r}")
@@ -170,7 +191,7 @@ class Branch(Result):
         (:func:`dynanalysis.plotting.plot_branch`, :func:`~dynanalysis.plotting.plot_curve`);
         returns the Axes."""
         from dynanalysis import plotting
-        if self.kind in ("fold", "hopf"):
+        if self.kind in ("fold", "hopf", "homoclinic"):
             return plotting.plot_curve(self, ax=ax, **style)
         return plotting.plot_branch(self, ax=ax, y=y, **style)
 

@@ -70,6 +70,7 @@ from dynanalysis._numerics import spectra as stability
 from dynanalysis._numerics.points import CYCLE
 from dynanalysis._numerics.status import Status, throwing
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, locate_on_branch, step
+from dynanalysis.continuation._global import classify
 from dynanalysis._cycles import LimitCycle
 from dynanalysis._model.domain import check_range
 from dynanalysis._numerics.newton import correct, value_and_jac
@@ -80,6 +81,7 @@ from dynanalysis._model.xla import jit, scope
 
 FINE = 8  # points per mesh interval at which the orbit's min / max are taken
 MULTIPLIER_TOL = 1e-6  # |mu| beyond 1 + this counts as unstable
+MAX_PERIOD_GROWTH = 20  # a branch whose period passes this times its first one ends (unbounded period)
 RETRACED = object()  # the stop hook's marker: the branch went through a Hopf point and came back
 
 
@@ -102,11 +104,20 @@ def basis(m: int):
 class CycleSystem:
     """Collocation equations of a periodic orbit (see module doc).  Unknowns
     ``y = (profile (ntst * ncol * n), T, alpha)``; data ``args = (p, k, mesh, ref, S)``: parameters,
-    index of the free one, mesh (ntst + 1), the reference profile, the unknowns' scales."""
+    index of the free one, mesh (ntst + 1), the reference profile, the unknowns' scales.  With
+    ``second`` (a parameter index) the period is held instead, at the value appended to p, and
+    ``y[-2]`` is that second parameter: orbits of one period in two parameters."""
 
     flow: object
     ntst: int
     ncol: int
+    second: int = -1  # >= 0: the period is fixed (the last entry of P) and y[-2] is this parameter
+
+    def at(self, y, P, k):
+        """The flow's parameters and the period for the unknowns' last two entries y[-2:]."""
+        if self.second < 0:
+            return P.at[k].set(y[-1]), y[-2]
+        return P[:-1].at[k].set(y[-1]).at[self.second].set(y[-2]), P[-1]
 
     def nodes(self, X):
         """Flat profile -> (ntst, ncol + 1, n) node values per interval (ends shared, periodic)."""
@@ -119,9 +130,9 @@ class CycleSystem:
         Lc, Dc = basis(self.ncol)[:2]
         n = self.flow.dim
         U = v[:-2].reshape(self.ncol + 1, n)
-        Pa = P.at[k].set(v[-1])
+        Pa, T = self.at(v, P, k)
         fc = jax.vmap(lambda x: self.flow.rhs(x, Pa))(Lc @ U)
-        return ((Dc @ U) / h - v[-2] * fc).ravel()
+        return ((Dc @ U) / h - T * fc).ravel()
 
     def phase(self, y, mesh, ref, S):
         """The integral phase condition (linear in the profile)."""
@@ -234,9 +245,9 @@ def _corrector(system, z, tau, h, args, S, xtol, max_iter=12):
     # stiffness per interval, T max |f_x| (scaled rows), for the mesh: the collocation maps of
     # intervals with T h |lambda| >> 1 misrepresent fast contraction (Floquet multipliers)
     sv = S[:n]
-    Pa = p.at[k].set(y[-1])
+    Pa, period = system.at(y, p, k)
     Jc = jax.vmap(jax.vmap(jax.jacfwd(lambda x: system.flow.rhs(x, Pa))))(jnp.einsum("lm,jmn->jln", basis(system.ncol)[0], U))
-    stiff = y[-2] * jnp.max(jnp.sum(jnp.abs(Jc * sv[None, None, None, :] / sv[None, None, :, None]), axis=-1), axis=(1, 2))
+    stiff = period * jnp.max(jnp.sum(jnp.abs(Jc * sv[None, None, None, :] / sv[None, None, :, None]), axis=-1), axis=(1, 2))
     return y, t, ok, {"monodromy": monodromy, "min": fine.min(0), "max": fine.max(0), "fold": t[-1], "mesh": mesh,
                       "stiffness": stiff}
 
@@ -401,7 +412,7 @@ def _follow(model, system, parameter, S, sv, z, t, o, prepare, options, bounds, 
             return RETRACED, ""
         if np.max((o["max"] - o["min"]) / sv) < 0.5 * min(amp0, 1e-2):
             return Status.SPECIAL_POINT, f"the cycle shrank to an equilibrium (a Hopf point) near {parameter} = {z[-1]:.8g}"
-        if z[-2] > 50 * T0:
+        if z[-2] > MAX_PERIOD_GROWTH * T0:
             return (Status.UNBOUNDED_PERIOD,
                     f"the period grows without bound near {parameter} = {z[-1]:.8g} (a homoclinic orbit?)")
         return None
@@ -420,7 +431,20 @@ def _follow(model, system, parameter, S, sv, z, t, o, prepare, options, bounds, 
         Z, T, O = Z[:-1], T[:-1], jax.tree.map(lambda a: a[:-1], O)
         status = Status.SPECIAL_POINT
         message = f"the cycle shrank to an equilibrium (a Hopf point) near {parameter} = {Z[-1, -1]:.8g}"
-    return _cycle_branch(model, system, parameter, S, sv, Z, T, O, (status, message), starts, options.tol, from_special)
+    branch = _cycle_branch(model, system, parameter, S, sv, Z, T, O, (status, message), starts, options.tol, from_special)
+    if status is Status.UNBOUNDED_PERIOD:  # a SNIC or a homoclinic orbit: named, its limit p* located or fitted
+        _, p = model.flat_params()
+        end = classify(model, parameter, Z[:, -1], Z[:, -2], Z[-1, :-2].reshape(-1, model.flow.dim), sv, p,
+                       list(model.flow.param_names).index(parameter), bounds)
+        if end is not None:
+            end = dataclasses.replace(end, data={**end.data, **_orbit_data(system, model.variables, Z[-1], O["mesh"][-1])})
+            law = end.data["period_scaling"]
+            branch = dataclasses.replace(branch, special_points=branch.special_points + [end], message=(
+                f"the period grows without bound: {points.kind(end.kind).name} at {parameter} = "
+                f"{end.params[parameter]:.10g} (" + (f"period ~ |p - p*|^{law['exponent']:.4f}" if end.kind == "SNIC"
+                                                     else f"period ~ -{law['c']:.4g} ln|p - p*|, 1/lambda_u = "
+                                                          f"{1 / law['lambda_u']:.4g}") + ")"))
+    return branch
 
 
 def _start(start, parameter, model, params, ntst, ncol, amplitude):
@@ -473,6 +497,17 @@ def _net_turns(alpha, fold, noise):
     return out
 
 
+def _orbit_data(system, names, z, mesh) -> dict:
+    """A point's orbit for its data: over one period at the collocation nodes (``t`` in [0, 1],
+    the start repeated at 1), with the mesh, ``ncol``, its period and parameter value (what
+    :func:`switch_period_doubling` and :func:`.homoclinic_curve` start from)."""
+    X = z[:-2].reshape(-1, len(names))
+    return {"orbit": {"t": np.r_[node_times(mesh, system.ncol), 1.0],
+                      **{v: np.r_[X[:, j], X[0, j]] for j, v in enumerate(names)}},
+            "mesh": np.asarray(mesh), "ncol": system.ncol, "orbit_period": float(z[-2]),
+            "orbit_parameter": float(z[-1])}
+
+
 def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol, from_special=False) -> Branch:
     names = model.variables
     n = len(names)
@@ -505,13 +540,9 @@ def _cycle_branch(model, system, parameter, S, sv, Z, T, O, ended, starts, tol, 
         if kind == "NS" and np.all(np.abs(np.delete(mu, triv).imag) <= 1e-8):
             continue  # a neutral saddle cycle (real multipliers mu, 1/mu), not a Neimark-Sacker point
         x0 = z[:n]
-        X = z[:-2].reshape(-1, n)
         data = {"period": float(z[-2]), "multipliers": mu, "located": bool(ok),
                 "minimum": dict(zip(names, map(float, o["min"]))), "maximum": dict(zip(names, map(float, o["max"]))),
-                # the orbit over one period at the collocation nodes (t in [0, 1], the start repeated at 1)
-                "orbit": {"t": np.r_[node_times(o["mesh"], system.ncol), 1.0],
-                          **{v: np.r_[X[:, j], X[0, j]] for j, v in enumerate(names)}},
-                "mesh": np.asarray(o["mesh"]), "ncol": system.ncol}
+                **_orbit_data(system, names, z, o["mesh"])}
         found.append(SpecialPoint(kind, {parameter: float(z[-1])}, dict(zip(names, map(float, x0))), data,
                                   model.with_params(**{parameter: float(z[-1])})))
     states = {"period": Z[:, -2], "multiplier_error": error}

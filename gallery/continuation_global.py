@@ -1,0 +1,95 @@
+"""Where cycle branches go on: a period-doubling cascade, and branches that end in a global
+bifurcation with an infinite period.
+
+Top: the Rössler system (a = b = 0.2) against c.  The period-1 cycle, continued from a measured
+orbit, doubles its period at c = 2.832; ``continuation.switch`` at each PD point starts the
+period-2 branch and then the period-4 branch (``depth=2``), each with its own PD point, on the
+way to chaos (the spacing of the PD points shrinks by Feigenbaum's factor ~4.7).  Left, the
+largest x of each orbit; right, the period.
+
+Bottom: the Morris–Lecar class-1 set (``MorrisLecar(preset="snic")``), its whole diagram from
+``Bifurcation(...).compute()``.  Left, the equilibria against the injected current (an S-shaped
+curve) and the periodic orbits (max and min of V) born at the Hopf point of the upper branch:
+they turn at a fold of cycles into the stable spiking orbits, which continue down until their
+period grows without bound: the branch ends in a saddle-node on an invariant circle (SNIC) at
+the lower fold.  Right, the period against
+I - I* on logarithmic axes: it follows C |I - I*|^(-1/2), the SNIC's law (the fitted exponent
+is printed), which is why the neuron can fire arbitrarily slowly (class-1 excitability).
+"""
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+import dynanalysis as da
+from dynanalysis import continuation as ct
+from dynanalysis.models import MorrisLecar
+
+rossler = da.ode(lambda x, y, z, a=0.2, b=0.2, c=2.5: (-y - z, x + a * y, b + z * (x - c)), name="Rössler")
+
+
+def render(out_dir: Path) -> str:
+    lc = da.limit_cycle(rossler, {"x": 1.0, "y": 1.0, "z": 0.0}, 600.0, params={"c": 2.5})
+    one = ct.periodic_orbits(lc, parameter="c", bounds=(2.0, 4.3), ntst=30, max_steps=300)
+    (pd,) = one.points("PD")
+    cascade = [one] + ct.switch(pd, bounds=(2.0, 4.3), depth=2)
+
+    ml = MorrisLecar(preset="snic")
+    diagram = da.Bifurcation(ml, {"I": (0.0, 150.0)}).compute()  # equilibria, and cycles from the Hopf point
+    (spiking,) = diagram.of_kind("periodic")
+    (snic,) = diagram.points("SNIC")
+    law = snic.data["period_scaling"]
+
+    fig, axes = plt.subplots(2, 2, figsize=(13, 10), layout="constrained")
+    (a, b), (c, d) = axes
+    colors = ["black", "tab:blue", "tab:orange"]
+    for k, (br, color) in enumerate(zip(cascade, colors)):
+        br.plot(ax=a, y="x", color=color, legend=False)
+        b.plot(br.params["c"], br.period, color=color, lw=1.5, label=f"period-{2 ** k} cycles")
+        for s in br.points("PD"):
+            b.plot(s.params["c"], s.data["period"], "v", color="tab:brown", markeredgecolor="black", markersize=7)
+    a.plot([], [], "k-", lw=1.8, label="stable cycles (max / min x)")
+    a.plot([], [], "k--", lw=1.2, label="unstable cycles")
+    _legend(a, "upper left")
+    a.set_title("Rössler, a = b = 0.2: period doublings, each switched to the doubled branch", fontsize=10)
+    b.plot([], [], "v", color="tab:brown", markeredgecolor="black", label="period doubling (PD)")
+    b.set_yscale("log", base=2)
+    b.set_yticks([6, 12, 24, 48], ["6", "12", "24", "48"])
+    b.set_xlabel("c")
+    b.set_ylabel("period")
+    b.legend(loc="upper left", fontsize="small")
+    b.set_title("the period doubles at each PD point (log scale)", fontsize=10)
+
+    diagram.plot(ax=c, y="V")
+    c.set_xlim(0, 150)
+    _legend(c, "upper left")
+    c.set_title(f"Morris–Lecar class-1 set: spiking ends in a SNIC at I = {snic.params['I']:.6f} µA/cm²", fontsize=10)
+
+    keep = spiking.stable  # the spiking orbits (not the unstable ones between the Hopf point and the LPC)
+    I, T = spiking.params["I"][keep], spiking.period[keep]
+    dI = I - snic.params["I"]
+    d.loglog(dI, T, color="tab:blue", lw=1.8, label="period of the stable spiking orbits")
+    fit = np.geomspace(dI.min(), dI.max(), 200)
+    d.loglog(fit, law["C"] * fit ** law["exponent"] + law["T1"], "k--", lw=1.0,
+             label=f"fit C |I - I*|^e + T1: e = {law['exponent']:.4f}")
+    d.loglog(fit, law["C"] * fit ** -0.5, ":", color="0.5", lw=1.0, label="C |I - I*|^(-1/2)")
+    d.set_xlabel("I - I*  (µA/cm²)")
+    d.set_ylabel("period (ms)")
+    d.legend(loc="upper right", fontsize="small")
+    d.set_title("near the SNIC the period grows as |I - I*|^(-1/2): arbitrarily slow firing", fontsize=10)
+    fig.savefig(Path(out_dir) / "continuation_global.png", dpi=110)
+
+    pds = [s.params["c"] for br in cascade for s in br.points("PD")]
+    return (f"Rössler PD cascade at c = " + ", ".join(f"{v:.7f}" for v in pds)
+            + f"; Morris–Lecar class 1: SNIC at I = {snic.params['I']:.7f}, period exponent {law['exponent']:.4f}")
+
+
+def _legend(ax, loc):
+    """One legend entry per label (each branch marks its own special points)."""
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), loc=loc, fontsize="small")
+
+
+if __name__ == "__main__":
+    print(render(Path(".")))
