@@ -175,3 +175,22 @@ def test_cycles_from_any_point_of_a_hopf_curve_in_either_parameter():
         assert c.model.parameters[other] == pt.params[other]  # ... with the other held at the point's value
     with pytest.raises(ValueError, match="fold and Hopf curves"):
         sym.point(0)
+
+
+def test_an_isola_between_the_seed_values_is_found_from_the_fold_curve():
+    """x' = b - r^2 exp(-r^2), r^2 = x^2 + a^2: for 0 < b < 1/e the equilibria are two circles
+    r = r1 < 1 < r2 in (a, x), two closed branches.  At b = 0.05 no seed value of a crosses the
+    small one (|a| <= r1 = 0.23, seeds at a = -3, -1.65, -0.3, 1.05, 2.4), so only the large one is
+    found; its folds (a = +-r2, x = 0) continued in (a, b) lie on b = a^2 exp(-a^2), which comes
+    back to b = 0.05 at a = +-r1: the folds of the small circle, from which it is continued."""
+    from scipy.optimize import brentq
+    rings = da.ode(lambda x, a=0.0, b=0.05: b - (x**2 + a**2) * dm.exp(-(x**2 + a**2)), name="rings")
+    r1, r2 = (brentq(lambda r: r * r * np.exp(-r * r) - 0.05, lo, hi, xtol=1e-15) for lo, hi in ((0, 1), (1, 3)))
+    B = da.Bifurcation1D(rings, {"a": (-3.0, 2.4)}, {"x": (-3.0, 3.0)}, method="continuation")
+    (outer,) = B.compute().branches
+    assert outer.status == "closed"
+    np.testing.assert_allclose(np.hypot(outer.states["x"], outer.params["a"]), r2, atol=1e-9)
+    outer_again, inner = B.compute(isolas={"b": (0.0, 0.5)}).branches
+    assert "fold curve in (a, b)" in inner.origin and inner.status == "closed"
+    np.testing.assert_allclose(np.hypot(inner.states["x"], inner.params["a"]), r1, atol=1e-9)
+    np.testing.assert_allclose(sorted(s.params["a"] for s in inner.points("LP")), [-r1, r1], atol=1e-8)

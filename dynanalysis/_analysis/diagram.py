@@ -84,13 +84,18 @@ class Diagram(Result):
 
 
 def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, seeds: int = 5,
-            search_seeds=None, equilibrium_options=None, cycle_options=None, cascade: int = 0) -> Diagram:
+            search_seeds=None, equilibrium_options=None, cycle_options=None, cascade: int = 0,
+            isolas: dict | None = None) -> Diagram:
     """The diagram of ``model`` over ``parameter`` in ``bounds`` (see module doc); ``box`` is
     ``{variable: (lo, hi)}``: the equilibrium search at ``seeds`` parameter values (both ends
     included) and the state range where branches end; ``search_seeds`` go to
     :func:`.fixedpoints.fixed_points` (its default when None).  ``cascade`` > 0: at every
     period doubling of a cycle branch the period-2 branch, and so on ``cascade`` levels deep
-    (:func:`.continuation.switch`)."""
+    (:func:`.continuation.switch`).  ``isolas={second: (lo, hi)}``: every fold continued in
+    (parameter, second) within those bounds, and where a fold curve comes back to the model's
+    value of ``second`` at a state on no branch found (the fold of a closed branch, an isola, that
+    no seed value crosses, or of any branch the search missed), that branch is continued from
+    there."""
     if isinstance(cascade, bool) or int(cascade) != cascade or cascade < 0:
         raise ValueError(f"cascade must be an integer >= 0, got {cascade!r}")
     lo, hi = bounds
@@ -111,6 +116,8 @@ def compute(model, parameter: str, bounds, box: dict, *, cycles: bool = True, se
                 branch = both_ways(run)
             branches.append(dataclasses.replace(branch, origin=f"seed search at {parameter} = {value:.6g}"))
     branches += _switched(model, parameter, branches, bounds, box, S, eo)
+    if isolas:
+        branches += _from_fold_curves(model, parameter, bounds, box, S, branches, isolas, eo)
     hopf = [s for b in branches for s in b.points("H")]
     if cycles:
         ends = []
@@ -149,6 +156,62 @@ def _switched(model, parameter, branches, bounds, box, S, options, rounds: int =
         new += found
         todo = [s for b in found for s in b.points("BP")]
     return new
+
+
+def _from_fold_curves(model, parameter, bounds, box, S, branches, isolas, options) -> list:
+    """The branches through the crossings of the fold curves (in ``parameter`` and the one
+    parameter of ``isolas``) with the model's value of that parameter that lie on none of
+    ``branches``: each started at the crossing (interpolated on the curve, corrected onto the
+    equilibria along the fold's null direction (v, 0), where the bordered system is regular, and
+    moved a step along it so that the fold lies inside the branch) and continued both ways
+    (an isola closes on itself)."""
+    from dynanalysis.continuation._curves import fold_curve
+    from dynanalysis.continuation._engine import Options, step
+    from dynanalysis.continuation._equilibria import EquilibriumSystem, _limits, follow
+    from dynanalysis._numerics import spectra
+
+    if not isinstance(isolas, dict) or len(isolas) != 1:
+        raise ValueError(f"isolas must be {{second_parameter: (lo, hi)}}, got {isolas!r}")
+    (p2, b2), = isolas.items()
+    if p2 not in model.flow.param_names or p2 == parameter:
+        raise ValueError(f"isolas: {p2!r} is not a parameter of {model.name} other than {parameter!r}")
+    v2 = float(model.parameters[p2])
+    cbounds = {parameter: tuple(bounds), p2: tuple(b2)}
+    curves = []
+    keys = [parameter, p2, *model.variables]
+    scale = np.r_[bounds[1] - bounds[0], b2[1] - b2[0], S[:-1]]
+    for s in [s for b in branches for s in b.points("LP") if s.data.get("located", True)]:
+        q = np.array([s.params[parameter], v2, *(s.states[v] for v in model.variables)])
+        if not _on_curve(q, curves, keys, scale):
+            curves.append(both_ways(lambda d: fold_curve(s, p2, bounds=cbounds, direction=d)))
+    flow, n = model.flow, model.dim
+    _, p = model.flat_params()
+    k = list(flow.param_names).index(parameter)
+    system, args = EquilibriumSystem(flow), (np.asarray(p, float), np.int32(k))
+    limits = _limits(model, model.variables, n + 1, bounds[0], bounds[1], box)
+    opts = Options.with_defaults({}, options)
+    found = []
+    for c in curves:
+        d = c.params[p2] - v2
+        for i in np.flatnonzero(d[:-1] * d[1:] < 0):
+            w = d[i] / (d[i] - d[i + 1])
+            x = np.array([(1 - w) * c.states[v][i] + w * c.states[v][i + 1] for v in model.variables])
+            a = (1 - w) * c.params[parameter][i] + w * c.params[parameter][i + 1]
+            if on_branch(branches + found, x, a, S):
+                continue
+            J = spectra.jacobian(flow, x, np.r_[p[:k], a, p[k + 1:]])
+            t = np.r_[np.linalg.svd(J)[2][-1], 0.0] / S  # the fold's null direction, scaled
+            t /= np.linalg.norm(t)
+            z, t, ok, D = step(system, np.r_[x, a], t, 0.0, args, S, opts.tol)
+            if not ok:
+                continue
+            moved = step(system, z, t, opts.ds, args, S, opts.tol)  # a step off the fold: the branch locates it
+            if moved[2]:
+                z, t, _, D = moved
+            branch = both_ways(lambda sign: follow(model, parameter, system, args, z, sign * t, S, limits, opts, D))
+            found.append(dataclasses.replace(branch, origin=f"fold curve in ({parameter}, {p2}) crossing {p2} = "
+                                                            f"{v2:.6g} at {parameter} = {a:.6g}"))
+    return found
 
 
 def _distinct(branches, S):
