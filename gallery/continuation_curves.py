@@ -7,7 +7,8 @@ Top right: the Bogdanov–Takens normal form x' = y, y' = b1 + b2 x + x^2 - x y:
 b1 = b2^2 / 4 and the Hopf curve b1 = 0 (b2 < 0) meet at BT, where the Hopf curve goes on as a
 curve of neutral saddles.  The cycle born at the Hopf point at b2 = -1 grows until it becomes a
 homoclinic orbit (the periodic branch ends there, "HOM"); that orbit continued in (b1, b2)
-(``continuation.homoclinic_curve``) gives the homoclinic curve, which meets BT tangentially to
+(``continuation.homoclinic_curve``, a boundary-value problem with projection boundary
+conditions at the saddle) gives the homoclinic curve, which meets BT tangentially to
 Kuznetsov's asymptotic b1 = -6 b2² / 25.  Bottom: the Wong–Wang decision model.  Left, at zero coherence, the
 symmetric state against the stimulus mu and the asymmetric branches that cross it at its two
 pitchforks (``dynanalysis.continuation.switch`` at each BP): the decision states disappear in

@@ -73,7 +73,8 @@ def test_cycle_branch_from_a_hopf_point_ends_in_a_saddle_homoclinic():
 
 
 def test_homoclinic_curve_of_the_bt_normal_form_meets_kuznetsovs_asymptotic():
-    """The curve of homoclinic orbits continued from b2 = -1 towards the Bogdanov-Takens point:
+    """The curve of homoclinic orbits (projection boundary-value problem) continued from b2 = -1
+    towards the Bogdanov-Takens point:
     b1 = -(6/25) b2^2 + O(|b2|^3) (Kuznetsov, Elements of Applied Bifurcation Theory, sec. 8.4),
     and through the homoclinic value found above by SciPy at b2 = -1."""
     b = ct.equilibria(bt, "b1", bounds=(-0.6, 0.6), start={"x": (1 - np.sqrt(3)) / 2, "y": 0.0})
@@ -81,8 +82,10 @@ def test_homoclinic_curve_of_the_bt_normal_form_meets_kuznetsovs_asymptotic():
     curve = ct.homoclinic_curve(hom, "b2", bounds={"b1": (-0.6, 0.6), "b2": (-1.5, -0.05)})
     assert curve.kind == "homoclinic" and curve.status == "bounds"
     b1, b2 = curve.params["b1"], curve.params["b2"]
-    order = np.argsort(b2)
-    assert abs(np.interp(-1.0, b2[order], b1[order]) - _bt_homoclinic()) < 1e-5
+    start = np.flatnonzero(b2 == -1.0)  # the curve starts at the orbit's b2, held in the first solve
+    assert len(start) and abs(b1[start[0]] - _bt_homoclinic()) < 1e-7
+    # the saddle along the curve: x = (-b2 + sqrt(b2^2 - 4 b1)) / 2, y = 0
+    np.testing.assert_allclose(curve.states["x"], (-b2 + np.sqrt(b2**2 - 4 * b1)) / 2, atol=1e-10)
     near = (b2 > -0.4) & (b2 < -0.05)
     slope, intercept = np.polyfit(b2[near], b1[near] / b2[near] ** 2, 1)
     assert abs(intercept + 6 / 25) < 0.01 * 6 / 25

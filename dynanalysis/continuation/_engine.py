@@ -338,6 +338,8 @@ def join(back, ahead):
     reversed first)."""
     cat = lambda a, b: np.concatenate([a[::-1], b[1:]])  # noqa: E731
     extra = {"tests": {k: cat(back.tests[k], v) for k, v in ahead.tests.items()}} if getattr(ahead, "tests", None) else {}
+    if ahead.orbits is not None:
+        extra["orbits"] = {k: cat(back.orbits[k], v) for k, v in ahead.orbits.items()}
     return dataclasses.replace(
         ahead, **extra, params={k: cat(back.params[k], v) for k, v in ahead.params.items()},
         states={k: cat(back.states[k], v) for k, v in ahead.states.items()},

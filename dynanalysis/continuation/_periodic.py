@@ -104,20 +104,11 @@ def basis(m: int):
 class CycleSystem:
     """Collocation equations of a periodic orbit (see module doc).  Unknowns
     ``y = (profile (ntst * ncol * n), T, alpha)``; data ``args = (p, k, mesh, ref, S)``: parameters,
-    index of the free one, mesh (ntst + 1), the reference profile, the unknowns' scales.  With
-    ``second`` (a parameter index) the period is held instead, at the value appended to p, and
-    ``y[-2]`` is that second parameter: orbits of one period in two parameters."""
+    index of the free one, mesh (ntst + 1), the reference profile, the unknowns' scales."""
 
     flow: object
     ntst: int
     ncol: int
-    second: int = -1  # >= 0: the period is fixed (the last entry of P) and y[-2] is this parameter
-
-    def at(self, y, P, k):
-        """The flow's parameters and the period for the unknowns' last two entries y[-2:]."""
-        if self.second < 0:
-            return P.at[k].set(y[-1]), y[-2]
-        return P[:-1].at[k].set(y[-1]).at[self.second].set(y[-2]), P[-1]
 
     def nodes(self, X):
         """Flat profile -> (ntst, ncol + 1, n) node values per interval (ends shared, periodic)."""
@@ -130,9 +121,9 @@ class CycleSystem:
         Lc, Dc = basis(self.ncol)[:2]
         n = self.flow.dim
         U = v[:-2].reshape(self.ncol + 1, n)
-        Pa, T = self.at(v, P, k)
+        Pa = P.at[k].set(v[-1])
         fc = jax.vmap(lambda x: self.flow.rhs(x, Pa))(Lc @ U)
-        return ((Dc @ U) / h - T * fc).ravel()
+        return ((Dc @ U) / h - v[-2] * fc).ravel()
 
     def phase(self, y, mesh, ref, S):
         """The integral phase condition (linear in the profile)."""
@@ -245,9 +236,9 @@ def _corrector(system, z, tau, h, args, S, xtol, max_iter=12):
     # stiffness per interval, T max |f_x| (scaled rows), for the mesh: the collocation maps of
     # intervals with T h |lambda| >> 1 misrepresent fast contraction (Floquet multipliers)
     sv = S[:n]
-    Pa, period = system.at(y, p, k)
+    Pa = p.at[k].set(y[-1])
     Jc = jax.vmap(jax.vmap(jax.jacfwd(lambda x: system.flow.rhs(x, Pa))))(jnp.einsum("lm,jmn->jln", basis(system.ncol)[0], U))
-    stiff = period * jnp.max(jnp.sum(jnp.abs(Jc * sv[None, None, None, :] / sv[None, None, :, None]), axis=-1), axis=(1, 2))
+    stiff = y[-2] * jnp.max(jnp.sum(jnp.abs(Jc * sv[None, None, None, :] / sv[None, None, :, None]), axis=-1), axis=(1, 2))
     return y, t, ok, {"monodromy": monodromy, "min": fine.min(0), "max": fine.max(0), "fold": t[-1], "mesh": mesh,
                       "stiffness": stiff}
 
