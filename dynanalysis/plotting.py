@@ -471,6 +471,12 @@ def plot_curve(branch, ax=None, x=None, color=None, legend=True):
 
     if branch.kind == "fold":
         ax.plot(px, py, color=color or "tab:red", lw=1.8, ls="-", label=once("fold curve (LP)"))
+        snic = (getattr(branch, "tests", None) or {}).get("snic")
+        if snic is not None:  # the segment where the fold lies on an invariant circle
+            for a, b, on in stability_pieces(px, py, np.asarray(snic, bool)):
+                if on:
+                    ax.plot(a, b, color=color or "tab:red", lw=5, alpha=0.35, solid_capstyle="butt",
+                            label=once("SNIC: fold on the invariant circle"))
     elif branch.kind == "homoclinic":
         ax.plot(px, py, color=color or "tab:purple", lw=1.8, ls="-.", label=once("homoclinic curve (HOM)"))
     else:

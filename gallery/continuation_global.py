@@ -15,6 +15,13 @@ period grows without bound: the branch ends in a saddle-node on an invariant cir
 the lower fold.  Right, the period against
 I - I* on logarithmic axes: it follows C |I - I*|^(-1/2), the SNIC's law (the fitted exponent
 is printed), which is why the neuron can fire arbitrarily slowly (class-1 excitability).
+
+Right: the same model with faster recovery (phi = 0.23, bottom) ends its spiking branch in a
+saddle homoclinic orbit below the fold instead.  Top right, the (I, phi) plane: the fold of the
+rest state (it does not depend on phi) is a SNIC on its thick segment (``continuation.snic_segment``:
+the orbit that leaves the saddle-node comes back to it), and the homoclinic orbit continued in
+(I, phi) (``continuation.homoclinic_curve``) ends on the fold where that segment ends: a
+saddle-node homoclinic point.
 """
 from pathlib import Path
 
@@ -39,9 +46,17 @@ def render(out_dir: Path) -> str:
     (spiking,) = diagram.of_kind("periodic")
     (snic,) = diagram.points("SNIC")
     law = snic.data["period_scaling"]
+    # with faster recovery (phi = 0.23) the spiking branch ends in a saddle homoclinic orbit instead;
+    # in (I, phi): the fold line with its SNIC segment, and the homoclinic curve that meets it
+    fast = da.Bifurcation(MorrisLecar(preset="snic", phi=0.23), {"I": (0.0, 150.0)}).compute()
+    (hom,) = fast.points("HOM")
+    plane = {"I": (0.0, 60.0), "phi": (0.02, 0.35)}
+    folds = [ct.snic_segment(ct.fold_curve(diagram.points("LP")[0], "phi", bounds=plane, direction=d), duration=2000.0)
+             for d in (+1, -1)]
+    homoclinic = ct.homoclinic_curve(hom, "phi", bounds=plane)
 
-    fig, axes = plt.subplots(2, 2, figsize=(13, 10), layout="constrained")
-    (a, b), (c, d) = axes
+    fig, axes = plt.subplots(2, 3, figsize=(19, 10), layout="constrained")
+    (a, b, e), (c, d, g) = axes
     colors = ["black", "tab:blue", "tab:orange"]
     for k, (br, color) in enumerate(zip(cascade, colors)):
         br.plot(ax=a, y="x", color=color, legend=False)
@@ -77,11 +92,29 @@ def render(out_dir: Path) -> str:
     d.set_ylabel("period (ms)")
     d.legend(loc="upper right", fontsize="small")
     d.set_title("near the SNIC the period grows as |I - I*|^(-1/2): arbitrarily slow firing", fontsize=10)
+    fast.plot(ax=g, y="V")
+    g.set_xlim(0, 80)
+    g.set_title(f"Morris–Lecar, phi = 0.23: spiking ends in a saddle\nhomoclinic orbit (HOM) at I = "
+                f"{hom.params['I']:.5f} µA/cm²", fontsize=10)
+    _legend(g, "upper left")
+    for fold in folds:
+        fold.plot(ax=e, legend=False)
+    homoclinic.plot(ax=e, legend=False)
+    for p, text in ((1 / 15, "class-1 set (bottom)"), (0.23, "phi = 0.23 (right)")):
+        e.axhline(p, color="0.6", lw=0.8, ls=":")
+        e.text(1.0, p + 0.004, text, fontsize="small", color="0.35")
+    on = np.concatenate([f.params["phi"][f.tests["snic"]] for f in folds])
+    e.set_xlim(*plane["I"])
+    _legend(e, "upper left")
+    e.set_title(f"(I, phi): the rest state's fold is a SNIC for phi < {on.max():.3f}; above, the cycle\n"
+                "ends on the homoclinic curve, which meets the fold in a saddle-node homoclinic point", fontsize=10)
     fig.savefig(Path(out_dir) / "continuation_global.png", dpi=110)
 
     pds = [s.params["c"] for br in cascade for s in br.points("PD")]
     return (f"Rössler PD cascade at c = " + ", ".join(f"{v:.7f}" for v in pds)
-            + f"; Morris–Lecar class 1: SNIC at I = {snic.params['I']:.7f}, period exponent {law['exponent']:.4f}")
+            + f"; Morris–Lecar class 1: SNIC at I = {snic.params['I']:.7f}, period exponent {law['exponent']:.4f}; "
+            f"phi = 0.23: HOM at I = {hom.params['I']:.6f}; fold a SNIC for phi up to {on.max():.4f}, "
+            f"homoclinic curve {len(homoclinic)} points")
 
 
 def _legend(ax, loc):

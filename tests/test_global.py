@@ -89,3 +89,26 @@ def test_homoclinic_curve_of_the_bt_normal_form_meets_kuznetsovs_asymptotic():
     near = (b2 > -0.4) & (b2 < -0.05)
     slope, intercept = np.polyfit(b2[near], b1[near] / b2[near] ** 2, 1)
     assert abs(intercept + 6 / 25) < 0.01 * 6 / 25
+
+
+def test_fold_curve_is_a_snic_where_the_cycle_branch_ends_at_the_fold_and_not_where_it_ends_homoclinic():
+    """Morris-Lecar (SNIC preset) in (I, phi): the fold of the rest state does not move with phi
+    (phi scales only w's rate), but for phi = 1/15 it lies on the spiking cycle (class 1,
+    Rinzel & Ermentrout) and for phi = 0.23 it does not: there the cycle ends in a saddle
+    homoclinic orbit at I ~ 35 instead (Ermentrout & Terman, sec. 3.4).  Two methods must
+    agree: the fold curve's SNIC test (simulation from the saddle-node) and the end of the cycle
+    branch (continuation)."""
+    from dynanalysis.models import MorrisLecar
+    rest = ct.equilibria(MorrisLecar(preset="snic"), "I", bounds=(0.0, 150.0),
+                         start={"V": -59.474, "w": 0.00027}, params={"I": 0.0})
+    (lp,) = rest.points("LP")
+    curve = ct.fold_curve(lp, "phi", bounds={"I": (0.0, 150.0), "phi": (0.05, 0.3)}, direction=+1)
+    marked = ct.snic_segment(curve, duration=2000.0)
+    phi, snic = marked.params["phi"], marked.tests["snic"]
+    assert snic[np.argmin(np.abs(phi - 1 / 15))] and not snic[np.argmin(np.abs(phi - 0.23))]
+    assert np.all(np.abs(marked.params["I"] - lp.params["I"]) < 1e-8)  # the fold does not move
+    ends = {}
+    for p in (1 / 15, 0.23):
+        d = da.Bifurcation(MorrisLecar(preset="snic", phi=p), {"I": (0.0, 150.0)}).compute()
+        ends[p] = [s.kind for s in d.special_points if s.kind in ("SNIC", "HOM")]
+    assert ends == {1 / 15: ["SNIC"], 0.23: ["HOM"]}

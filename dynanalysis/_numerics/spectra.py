@@ -40,11 +40,15 @@ RTOL = 1e-8
 
 @partial(jit, static_argnames=("flow",))
 def _jacobian(flow, x, p):
-    return jax.jacfwd(lambda y: flow.rhs(y, p))(x)
+    def one(x, p):
+        return jax.jacfwd(lambda y: flow.rhs(y, p))(x)
+
+    return one(x, p) if x.ndim == 1 else jax.vmap(one)(x, p)
 
 
 def jacobian(flow, x, p) -> np.ndarray:
-    """The Jacobian f_x at one point, float64 (one compiled program per model)."""
+    """The Jacobian f_x at one point (n,) with parameters (m,), or at a batch (B, n) with
+    parameter rows (B, m); float64 (one compiled program per model and shape)."""
     with scope():
         return np.asarray(_jacobian(flow, np.asarray(x, float), np.asarray(p, float)))
 

@@ -10,6 +10,7 @@ from dynanalysis.continuation._curves import Curve, fold_curve, hopf_curve
 from dynanalysis.continuation._periodic import periodic_orbits
 from dynanalysis.continuation._switch import switch
 from dynanalysis.continuation._homoclinic import homoclinic_curve
+from dynanalysis.continuation._global import snic_segment
 from dynanalysis._numerics.points import SpecialPoint
 
-__all__ = ["equilibria", "fold_curve", "hopf_curve", "periodic_orbits", "switch", "homoclinic_curve", "Branch", "Curve", "SpecialPoint"]
+__all__ = ["equilibria", "fold_curve", "hopf_curve", "periodic_orbits", "switch", "homoclinic_curve", "snic_segment", "Branch", "Curve", "SpecialPoint"]

@@ -33,6 +33,7 @@ from dynanalysis._model.xla import jit, scope
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._numerics.newton import correct
 from dynanalysis._numerics.points import SpecialPoint
+from dynanalysis.continuation._engine import _scales
 
 NEAR_ORBIT = 0.05  # scaled distance under which an equilibrium lies on the orbit
 
@@ -128,3 +129,53 @@ def _homoclinic(model, parameter, P, T, x_e, ev, lam_u, width):
             "equilibrium": "saddle", "eigenvalues": ev, "located": True, "last_period": float(T[-1])}
     return SpecialPoint("HOM", {parameter: float(p_star)}, dict(zip(model.variables, map(float, x_e))), data,
                         model.with_params(**{parameter: float(p_star)}))
+
+
+def snic_segment(curve, *, duration: float, eps: float = 0.01, dt: float | None = None):
+    """Which points of a fold curve are saddle-node bifurcations on an invariant circle.
+
+    At a fold point :math:`(x_f, \\alpha)` the flow on the centre manifold is
+    :math:`\\dot u = \\tfrac12 \\langle w, B(v, v)\\rangle u^2` (v, w the null vectors of
+    :math:`f_x`), so orbits leave the saddle-node on the side :math:`\\sigma v`,
+    :math:`\\sigma = \\operatorname{sign}\\langle w, B(v, v)\\rangle`, and come back on the other.
+    The fold is a SNIC when the orbit that leaves returns to it: simulated from
+    :math:`x_f + \\varepsilon \\sigma v` (``eps`` relative to the variables' ranges) for
+    ``duration``, it must leave the ``2 eps`` neighbourhood and later come back within ``eps``
+    of :math:`x_f` (it lands on the other branch of a saddle-node that is not on a circle, or on
+    another attractor).  One batched simulation (Dormand–Prince) for all the points of the curve.
+
+    Returns the curve with ``tests["snic"]`` (bool per point), drawn as a thick segment by
+    :meth:`~.Branch.plot`.
+    """
+    from dynanalysis._numerics.normalform import _complex_forms
+    from dynanalysis._simulation.integrate import simulate
+    from dynanalysis._model.domain import check_number
+    import dataclasses
+
+    if getattr(curve, "kind", None) != "fold":
+        raise ValueError(f"snic_segment needs a fold curve (continuation.fold_curve), got {getattr(curve, 'kind', curve)!r}")
+    duration = check_number("duration", duration)
+    eps = check_number("eps", eps)
+    model, names = curve.model, curve.model.variables
+    flow = model.flow
+    X = np.stack([curve.states[v] for v in names], -1)
+    P = np.repeat(np.asarray(model.flat_params()[1], float)[None], len(X), axis=0)
+    for name, values in curve.params.items():
+        P[:, list(flow.param_names).index(name)] = values
+    sv = _scales(model, X.mean(0))
+    J = stability.jacobian(flow, X, P)
+    U, _, Vt = np.linalg.svd(J)
+    v, w = Vt[:, -1, :], U[:, :, -1]
+    (B,), _ = _complex_forms(flow, X, P, [(v.astype(complex), v.astype(complex))], [])
+    # u' = c u^2 on the centre manifold x = x_f + u v, c = <w, B(v, v)> / (2 <w, v>)
+    sigma = np.sign(np.sum(w * B.real, axis=1) * np.sum(w * v, axis=1))
+    x0 = X + eps * sigma[:, None] * v / np.max(np.abs(v) / sv, axis=1, keepdims=True)
+    params = {name: P[:, i] for i, name in enumerate(flow.param_names)}
+    tr = simulate(model, dict(zip(names, x0.T)), duration, dt=dt or duration / 4000, method="dopri5", params=params)
+    Y = np.stack([np.asarray(tr.states[v]) for v in names], -1)  # (points, records, n)
+    dist = np.max(np.abs(Y - X[:, None, :]) / sv, axis=-1)
+    left = dist > 2 * eps
+    first = np.where(left.any(1), np.argmax(left, axis=1), dist.shape[1])
+    back = np.array([np.any(d[i:] < eps) for d, i in zip(dist, first)])
+    tests = {**(curve.tests or {}), "snic": left.any(1) & back}
+    return dataclasses.replace(curve, tests=tests)

@@ -37,7 +37,7 @@ import jax.numpy as jnp
 from dynanalysis._model.domain import check_range
 from dynanalysis._numerics import spectra as stability
 from dynanalysis._numerics.points import SpecialPoint
-from dynanalysis._numerics.status import throwing
+from dynanalysis._numerics.status import Status, throwing
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, both_ways, step
 from dynanalysis.continuation._periodic import basis
 
@@ -115,6 +115,10 @@ def homoclinic_curve(point: SpecialPoint, second_parameter: str, *, bounds, ds: 
     direction : +1 or -1: towards larger or smaller values of the second parameter only; 0
         (default): both ways, joined.
 
+    The curve also ends (status "special point") where the saddle's weakest eigenvalue nears zero
+    (|Re lambda| T < 5): it meets a fold of equilibria in a saddle-node homoclinic orbit, beyond
+    which the orbit is homoclinic to a saddle-node (a SNIC) or gone.
+
     Returns a :class:`~.continuation.Branch` of kind "homoclinic": ``params`` both parameters
     (the first first), ``states`` the saddle (``<variable>``) and the orbit's ``<variable>_min``
     / ``_max``, ``eigenvalues`` the saddle's, ``orbits`` the profiles (``t`` in [0, 1]); drawn in
@@ -182,11 +186,25 @@ def homoclinic_curve(point: SpecialPoint, second_parameter: str, *, bounds, ds: 
     def prepare(z, t, o):
         return z, t, args_at(z)
 
+    def stop(z, o):
+        # the saddle loses hyperbolicity (the curve meets a fold of equilibria: a saddle-node
+        # homoclinic point), or its weakest rate no longer decays over the interval T
+        ev = np.linalg.eigvals(o["J"])
+        weakest = np.min(np.abs(ev.real))
+        if np.all(ev.real < 0) or np.all(ev.real > 0) or weakest * T < 5.0:
+            return (Status.SPECIAL_POINT, f"the saddle's eigenvalue {ev[np.argmin(np.abs(ev.real))]:.3g} nears zero at "
+                    f"({first}, {second_parameter}) = ({z[-1]:.8g}, {z[-2]:.8g}): the curve meets a fold of equilibria "
+                    f"(a saddle-node homoclinic orbit), where the interval T = {T:.4g} no longer resolves it")
+        return None
+
     def run(sign):
         tau = t * (sign if t[-2] >= 0 else -sign)
         Z, _, O, status, message = arclength(system, None, z, tau, S, limits, options, observed=o,
                                              where=lambda z: f"({first}, {second_parameter}) = ({z[-1]:.8g}, {z[-2]:.8g})",
-                                             prepare=prepare)
+                                             prepare=prepare, stop=stop)
+        ev = np.linalg.eigvals(O["J"][-1])
+        if status is Status.SPECIAL_POINT and (np.all(ev.real < 0) or np.all(ev.real > 0)) and len(Z) > 2:
+            Z, O = Z[:-1], {k: v[:-1] for k, v in O.items()}  # past the fold: no saddle any more
         saddle = Z[:, (N * m + 1) * n:(N * m + 2) * n]
         states = {v: saddle[:, j] for j, v in enumerate(names)}
         for j, v in enumerate(names):

@@ -429,6 +429,10 @@ def _follow(model, system, parameter, S, sv, z, t, o, prepare, options, bounds, 
                        list(model.flow.param_names).index(parameter), bounds)
         if end is not None:
             end = dataclasses.replace(end, data={**end.data, **_orbit_data(system, model.variables, Z[-1], O["mesh"][-1])})
+            if end.kind == "HOM":  # where the parameter has settled on p* it wanders at the discretisation's
+                # error level, and its turns there are not folds of cycles
+                branch = dataclasses.replace(branch, special_points=[
+                    s for s in branch.special_points if not (s.kind == "LPC" and s.data["period"] > 0.5 * Z[-1, -2])])
             law = end.data["period_scaling"]
             branch = dataclasses.replace(branch, special_points=branch.special_points + [end], message=(
                 f"the period grows without bound: {points.kind(end.kind).name} at {parameter} = "
