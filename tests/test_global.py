@@ -112,3 +112,17 @@ def test_fold_curve_is_a_snic_where_the_cycle_branch_ends_at_the_fold_and_not_wh
         d = da.Bifurcation(MorrisLecar(preset="snic", phi=p), {"I": (0.0, 150.0)}).compute()
         ends[p] = [s.kind for s in d.special_points if s.kind in ("SNIC", "HOM")]
     assert ends == {1 / 15: ["SNIC"], 0.23: ["HOM"]}
+
+
+def test_two_parameter_diagram_adds_the_homoclinic_curve_from_the_bt_point():
+    d = da.Bifurcation2D(bt, {"b1": (-0.6, 0.6), "b2": (-1.5, 1.5)}, {"x": (-3, 3), "y": (-3, 3)},
+                         method="continuation").compute(homoclinic=True)
+    assert sorted(c.kind for c in d.branches) == ["fold", "homoclinic", "hopf"]
+    (h,) = d.of_kind("homoclinic")
+    assert h.origin.startswith("Bogdanov–Takens point")
+    b1, b2 = h.params["b1"], h.params["b2"]
+    nearest = np.argsort(np.abs(b2 + 1.0))[:4]  # a cubic through the curve's 4 points around b2 = -1
+    assert abs(np.polyval(np.polyfit(b2[nearest], b1[nearest], 3), -1.0) - _bt_homoclinic()) < 1e-5
+    near = (b2 > -0.4) & (b2 < -0.05)
+    assert abs(np.polyfit(b2[near], b1[near] / b2[near] ** 2, 1)[1] + 6 / 25) < 0.01 * 6 / 25
+    assert "saddle-node homoclinic" in h.message  # it ends where the saddle meets the fold, at BT

@@ -214,6 +214,30 @@ def _from_fold_curves(model, parameter, bounds, box, S, branches, isolas, option
     return found
 
 
+def _homoclinic_from_bt(curves, p1, p2, bounds, scale) -> list:
+    """Homoclinic curves from the Bogdanov–Takens points of Hopf curves (:func:`compute_curves`)."""
+    out = []
+    for c in [c for c in curves if c.kind == "hopf"]:
+        P = np.column_stack([c.params[p1], c.params[p2]]) / scale[:2]
+        hopf = np.isfinite(c.tests["frequency"]) & (c.tests["kappa"] > 0)
+        for bt in c.points("BT"):
+            d = np.max(np.abs(P - np.array([bt.params[p1], bt.params[p2]]) / scale[:2]), axis=1)
+            near = np.flatnonzero(hopf & (d > 0.05))
+            if not len(near):
+                continue
+            cycles = continuation.periodic_orbits(c.point(int(near[np.argmin(d[near])])), parameter=p1,
+                                                  bounds=bounds[p1], max_steps=1000)
+            for hom in cycles.points("HOM"):
+                q = np.array([hom.params[p1], float(hom.model.parameters[p2])])
+                if any(near_polyline(np.column_stack([h.params[p1], h.params[p2]]) / scale[:2], q / scale[:2], 1e-2)
+                       for h in out):
+                    continue
+                h = continuation.homoclinic_curve(hom, p2, bounds=bounds)
+                out.append(dataclasses.replace(h, origin=f"Bogdanov–Takens point at ({p1}, {p2}) = "
+                                                         f"({bt.params[p1]:.6g}, {bt.params[p2]:.6g}), via its Hopf curve"))
+    return out
+
+
 def _distinct(branches, S):
     """The special points of all branches; a point found on two branches (a branch point, where
     they cross) once (within the kind's ``dedup`` scaled distance of the registry), located ones first.  Unlocated
@@ -237,11 +261,15 @@ def _on_curve(q, curves, keys, scale) -> bool:
                              q / scale, 1e-2) for c in curves if len(c))
 
 
-def compute_curves(model, parameters: tuple, bounds: dict, box: dict, *, search_seeds=None,
+def compute_curves(model, parameters: tuple, bounds: dict, box: dict, *, search_seeds=None, homoclinic: bool = False,
                    **curve_options) -> Diagram:
     """Fold and Hopf curves of ``model`` in the plane of ``parameters = (first, second)`` within
     ``bounds = {name: (lo, hi)}``, from the fold and Hopf points of the one-parameter diagram in
-    the first parameter at the model's value of the second (see module doc)."""
+    the first parameter at the model's value of the second (see module doc).  ``homoclinic``:
+    also the homoclinic curve that starts at every Bogdanov–Takens point of a Hopf curve (the
+    cycles born at the curve's Hopf point nearest to BT but 5 % of the plane away, continued in
+    the first parameter until they end in a homoclinic orbit, which is then continued in both
+    parameters)."""
     from dynanalysis.continuation._curves import fold_curve, hopf_curve
     p1, p2 = parameters
     one = compute(model, p1, bounds[p1], box, cycles=False, search_seeds=search_seeds)
@@ -254,6 +282,10 @@ def compute_curves(model, parameters: tuple, bounds: dict, box: dict, *, search_
         if kind is None or _on_curve(q, [c for c in curves if c.kind == kind], keys, scale):
             continue
         follow = fold_curve if kind == "fold" else hopf_curve
-        curves.append(both_ways(lambda d: follow(s, p2, bounds=bounds, direction=d, **curve_options)))
+        curve = both_ways(lambda d: follow(s, p2, bounds=bounds, direction=d, **curve_options))
+        curves.append(dataclasses.replace(curve, origin=f"{s.kind} point at {p1} = {s.params[p1]:.10g} of the "
+                                                        f"one-parameter diagram ({p2} = {q[1]:.6g})"))
+    if homoclinic:
+        curves += _homoclinic_from_bt(curves, p1, p2, bounds, scale)
     S = np.r_[scale[2:], scale[:2]]
     return Diagram(p1, tuple(bounds[p1]), curves, _distinct(curves, S), model, p2, tuple(bounds[p2]))

@@ -16,11 +16,11 @@ the orbit leaves the saddle in its unstable eigenspace (:math:`Q_s` spans the le
 subspace of the stable eigenvalues, orthogonal to :math:`E^u`) and returns in its stable
 eigenspace (:math:`Q_u` likewise), and the integral phase condition fixes the time shift.  That
 is one equation fewer than unknowns: a curve in the parameter plane, followed by the
-pseudo-arclength engine (dense Newton).  The projections are recomputed at the saddle of every
-accepted point (held during a step).  The truncation error in the parameters decays like
+pseudo-arclength engine (dense Newton).  After every accepted point the mesh is moved to
+equidistribute the error (as for cycles; the orbit changes shape along the curve) and the
+projections are recomputed at its saddle (both held during a step).  The truncation error in the parameters decays like
 :math:`e^{-2\lambda T}` (Beyn 1990), with :math:`\lambda` the saddle's weakest eigenvalue; T is
-the period of the large-period cycle the curve starts from, whose mesh (crowded into the fast
-excursion) it keeps.
+the period of the large-period cycle the curve starts from.
 
 The start is the last orbit of a periodic branch that ended in a homoclinic orbit ("HOM",
 :mod:`._global`): the cycle is cut at its mesh point nearest the saddle.
@@ -39,7 +39,7 @@ from dynanalysis._numerics import spectra as stability
 from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis._numerics.status import Status, throwing
 from dynanalysis.continuation._engine import Branch, Options, _scales, arclength, both_ways, step
-from dynanalysis.continuation._periodic import basis
+from dynanalysis.continuation._periodic import CycleSystem, _evaluate, adapt_mesh, basis, node_times
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,7 +80,7 @@ class HomoclinicSystem:
     def observe(self, y, D, p, k1, k2, mesh, ref, Qs, Qu, T, S):
         U, xs, a2, a1 = self.split(y)
         P = p.at[k1].set(a1).at[k2].set(a2)
-        return {"J": jax.jacfwd(lambda x: self.flow.rhs(x, P))(xs), "min": U.min(0), "max": U.max(0)}
+        return {"J": jax.jacfwd(lambda x: self.flow.rhs(x, P))(xs), "min": U.min(0), "max": U.max(0), "mesh": mesh}
 
 
 def _projections(J):
@@ -167,7 +167,7 @@ def homoclinic_curve(point: SpecialPoint, second_parameter: str, *, bounds, ds: 
     S = np.r_[np.tile(sv, N * m + 1) * math.sqrt(N * m), sv, hi2 - lo2, hi1 - lo1]
     z0 = np.r_[U.ravel(), xs, b0, a0]
 
-    def args_at(z):
+    def args_at(z, mesh):
         J = stability.jacobian(flow, z[(N * m + 1) * n:(N * m + 2) * n], _with(p, k1, k2, z))
         Qs, Qu = _projections(J)
         if Qs.shape[1] + Qu.shape[1] != n or Qu.shape[1] == 0 or Qs.shape[1] == 0:
@@ -177,14 +177,22 @@ def homoclinic_curve(point: SpecialPoint, second_parameter: str, *, bounds, ds: 
 
     e = np.zeros(len(z0))
     e[-2] = 1.0  # the start: the second parameter held
-    z, t, ok, o = step(system, z0, e, 0.0, args_at(z0), S, tol)
+    z, t, ok, o = step(system, z0, e, 0.0, args_at(z0, mesh), S, tol)
     if not ok:
         raise ValueError(f"the homoclinic problem did not converge from the orbit of period {T:.6g} at "
                          f"({first}, {second_parameter}) = ({a0}, {b0})")
     limits = {len(z0) - 1: (lo1, hi1), len(z0) - 2: (lo2, hi2)}
 
+    cycle = CycleSystem(flow, N, m)  # its mesh adaptation, on the orbit's first N m nodes
+
     def prepare(z, t, o):
-        return z, t, args_at(z)
+        # the mesh moved to equidistribute the error as the orbit changes shape, the profile and
+        # tangent interpolated onto it (the last node, x(1), stays); then the new projections
+        old = o["mesh"]
+        new = adapt_mesh(cycle, z[:N * m * n], old, sv, np.zeros(N))
+        tau = node_times(new, m)
+        z, t = (np.r_[_evaluate(cycle, y[:N * m * n], old, tau).ravel(), y[N * m * n:]] for y in (z, t))
+        return z, t / np.linalg.norm(t), args_at(z, new)
 
     def stop(z, o):
         # the saddle loses hyperbolicity (the curve meets a fold of equilibria: a saddle-node
@@ -210,9 +218,9 @@ def homoclinic_curve(point: SpecialPoint, second_parameter: str, *, bounds, ds: 
         for j, v in enumerate(names):
             states[f"{v}_min"], states[f"{v}_max"] = O["min"][:, j], O["max"][:, j]
         ev = stability.eigenvalues(O["J"])
-        t_nodes = np.r_[(mesh[:-1, None] + np.diff(mesh)[:, None] * np.arange(m)[None, :] / m).ravel(), 1.0]
+        t_nodes = np.array([np.r_[node_times(mesh_i, m), 1.0] for mesh_i in O["mesh"]])
         prof = Z[:, :(N * m + 1) * n].reshape(len(Z), N * m + 1, n)
-        orbits = {"t": np.tile(t_nodes, (len(Z), 1)), **{v: prof[:, :, j] for j, v in enumerate(names)}}
+        orbits = {"t": t_nodes, **{v: prof[:, :, j] for j, v in enumerate(names)}}
         return Branch("homoclinic", second_parameter, {first: Z[:, -1], second_parameter: Z[:, -2]}, states,
                       np.zeros(len(Z), bool), stability.unstable_eigenvalues(ev, stability.jacobian_scale(O["J"])),
                       ev, [], status, model, orbits, message,
