@@ -194,3 +194,31 @@ def test_an_isola_between_the_seed_values_is_found_from_the_fold_curve():
     assert "fold curve in (a, b)" in inner.origin and inner.status == "closed"
     np.testing.assert_allclose(np.hypot(inner.states["x"], inner.params["a"]), r1, atol=1e-9)
     np.testing.assert_allclose(sorted(s.params["a"] for s in inner.points("LP")), [-r1, r1], atol=1e-8)
+
+
+d4 = da.ode(lambda x, y, a=-1.0: (a * x - x**3 - 3 * x * y**2, a * y - y**3 - 3 * x**2 * y), name="D4")
+
+
+def test_branch_point_with_a_two_dimensional_kernel_and_all_its_branches():
+    """x' = a x - x^3 - 3 x y^2, y' = a y - y^3 - 3 x^2 y (the symmetry of a square): at a = 0
+    both eigenvalues of the origin cross zero together (det f_x = a^2 keeps its sign), and four
+    branches cross there: the axes, x^2 = a (y = 0) and y^2 = a, and the diagonals, x = +-y with
+    x^2 = a / 4.  The reduced equations are cubic (no quadratic terms), so the branches come from
+    the deflated search along the kernel directions and their diagonals."""
+    (bp,) = ct.equilibria(d4, "a", bounds=(-1.0, 1.0), start={"x": 0.0, "y": 0.0}).points("BP")
+    assert abs(bp.params["a"]) < 1e-10 and bp.data["kernel_dimension"] == 2 and bp.data["located"]
+    found = set()
+    for b in ct.switch(bp, bounds=(-1.0, 1.0)):
+        a, x, y = b.params["a"], b.states["x"], b.states["y"]
+        if np.max(np.abs(y)) < 1e-12:
+            np.testing.assert_allclose(x**2, a, atol=1e-10)
+            found.add("x axis")
+        elif np.max(np.abs(x)) < 1e-12:
+            np.testing.assert_allclose(y**2, a, atol=1e-10)
+            found.add("y axis")
+        else:
+            np.testing.assert_allclose(np.abs(x), np.abs(y), atol=1e-10)
+            np.testing.assert_allclose(4 * x**2, a, atol=1e-10)
+            found.add("diagonal" if np.all(x * y >= -1e-12) else "antidiagonal")
+        assert x.min() < -0.49 and x.max() > 0.49 or y.min() < -0.99  # both halves, through the point
+    assert found == {"x axis", "y axis", "diagonal", "antidiagonal"}

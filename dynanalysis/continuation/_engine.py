@@ -315,6 +315,8 @@ def locate_on_branch(system, args, za, ta, zb, S, test, tol, *, iters=40, htol=1
     for _ in range(iters):
         h = float(secant(*a, *b))
         y, o, ok, g = at(h)
+        if not ok:  # exactly on a branch point of higher multiplicity the tangent is undefined: beside it
+            y, o, ok, g = at(h + 1e-9 * (b[0] - a[0]))
         if not ok:
             return y, o, False
         if g == 0 or (prev is not None and abs(h - prev) <= htol * max(1.0, abs(h_b))):

@@ -16,7 +16,9 @@ Each step is one jitted call (compiled once per model and size; parameters and s
 Along the branch: the number of unstable eigenvalues (stability), the fold test
 :math:`\tau_\alpha` (sign change: LP), the branch-point test :math:`\det(f_z S; \tau^T)` (sign
 change: BP) and the count of eigenvalues crossing through a complex pair (H; a real pair
-crossing with opposite signs, a neutral saddle, is not one).  Every detected point is then
+crossing with opposite signs, a neutral saddle, is not one); two real eigenvalues crossing zero
+in one step while det f_x keeps its sign bracket a branch point with a two-dimensional kernel
+(located on the sum of the two, kept only where both vanish).  Every detected point is then
 located between its two bracketing branch points by the same compiled step (Illinois regula
 falsi on the arclength, each trial point corrected onto the branch, on the test function of its
 kind: :func:`_tests`; to float64 precision), and Hopf points get their frequency and first Lyapunov
@@ -221,9 +223,12 @@ def _branch(model, parameter, k, p, S, Z, T, Dz, ended, corrector_tol, from_spec
     ev, tol, n_unstable, brackets = _stability_and_brackets(Dz[:, :, :n], Dz, T, S)
     brackets = [b for b in brackets if b[1] > 0] if from_special else brackets
     cplx = np.any(np.abs(ev.imag) > tol[:, None], axis=-1)
-    hopf = [("H", i) for i in range(int(from_special), len(Z) - 1)
-            if abs(int(n_unstable[i]) - int(n_unstable[i + 1])) == 2 and (cplx[i] or cplx[i + 1]) and n > 1]
-    brackets = sorted(brackets + hopf, key=lambda b: b[1])  # stable: LP / BP before H at one step
+    two = [i for i in range(int(from_special), len(Z) - 1) if abs(int(n_unstable[i]) - int(n_unstable[i + 1])) == 2]
+    hopf = [("H", i) for i in two if (cplx[i] or cplx[i + 1]) and n > 1]
+    # two real eigenvalues through zero in one step, det f_x keeping its sign: a branch point
+    # whose kernel is two-dimensional (as symmetry makes them), or two simple ones close together
+    double = [("BP2", i) for i in two if not (cplx[i] or cplx[i + 1]) and not any(b[1] == i for b in brackets)]
+    brackets = sorted(brackets + hopf + double, key=lambda b: b[1])  # stable: LP / BP before H at one step
     points = _locate(model, parameter, k, p, S, Z, T, Dz, brackets, corrector_tol)
     return Branch("equilibrium", parameter, {parameter: Z[:, n]}, {v: Z[:, j] for j, v in enumerate(model.variables)},
                   n_unstable == 0, n_unstable, ev, points, ended[0], model, message=ended[1])
@@ -279,9 +284,14 @@ def _tests(n, S, ta):
     pairwise eigenvalue sums: it changes sign where a complex pair crosses the axis)."""
     def bordered(o):
         return np.vstack([o * S[None, :], ta[None]])
+    def pair(z, o):  # the two eigenvalues nearest zero: their sum changes sign where both cross it
+        ev = np.linalg.eigvals(o[:, :n])
+        return float(np.sum(ev[np.argsort(np.abs(ev))[:2]].real))
+
     return {"LP": lambda z, o: np.linalg.solve(bordered(o), np.eye(n + 1)[n])[n],
             "BP": lambda z, o: np.linalg.det(bordered(o)),
-            "H": lambda z, o: np.linalg.det(bialternate(o[:, :n]))}
+            "H": lambda z, o: np.linalg.det(bialternate(o[:, :n])),
+            "BP2": pair}
 
 
 def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
@@ -322,9 +332,15 @@ def _locate(model, parameter, k, p, S, Z, T, Dz, brackets, tol) -> list:
         J, fp = D[j, :, :n], D[j, :, n]
         ev = stability.eigenvalues(J[None])[0]
         data = {"eigenvalues": ev, "located": bool(ok[j])}
-        if ok[j] and kind != "H":  # f_p at the bracketing points is the scale (1-D: f_x = f_p = 0 at a BP)
+        if ok[j] and kind not in ("H", "BP2"):  # f_p at the bracketing points is the scale (1-D: f_x = f_p = 0 at a BP)
             ref = np.max(np.linalg.norm(Dz[[i, i + 1], :, n], axis=-1))
             kind = "BP" if locate.is_branch_point(J[None], fp[None], ref=ref)[0] else "LP"
+        if kind == "BP2":  # a branch point only if both eigenvalues vanish there (a 2-D kernel)
+            small = np.sort(np.abs(ev))[:2]
+            ref = max(float(np.max(stability.jacobian_scale(Dz[[i, i + 1], :, :n]))), 1e-300)  # f_x at the ends
+            data["kernel_dimension"] = 2
+            data["located"] = bool(ok[j] and small[1] <= 1e-6 * ref)
+            kind = "BP"
         if kind == "BP":  # this branch's direction through the point (unscaled (dx, dalpha)): switch() skips it
             t = 0.5 * (T[i] + T[i + 1]) * S
             data["tangent"] = t / np.linalg.norm(t)

@@ -40,17 +40,17 @@ from dynanalysis.continuation._engine import Options, _scales, both_ways, on_bra
 from dynanalysis.continuation._equilibria import EquilibriumSystem, _limits, follow
 from dynanalysis.continuation._periodic import switch_period_doubling
 
-RANK_TOL = 1e-6    # the BP's second-smallest singular value of F_z S, relative to the largest
+RANK_TOL = 1e-6    # singular values of F_z S below this (relative) span its kernel with the null direction
 FORM_TOL = 1e-8    # c_ij and the discriminant, relative to the size of the second derivatives
 SAME = 0.95        # |cos| between two tangents above which they are one branch
 
 
 @partial(jit, static_argnames=("flow",))
 def _reduced(flow, z, p, k, S, probes):
-    """At z: the scaled Jacobian ``D = F_z S`` (n, n + 1), its singular values, the kernel
-    ``phi`` (2, n + 1) and left null vector ``psi`` of the smallest singular value, the
-    bifurcation coefficients ``c`` (2, 2), and the size of F_uu on the random unit ``probes``
-    (a scale for c)."""
+    """At z: the scaled Jacobian ``D = F_z S`` (n, n + 1), its singular values and right
+    singular vectors ``Vt`` (the kernel ``phi = Vt[n - 1:]`` with the left null vector ``psi``
+    of the smallest singular value give the bifurcation coefficients ``c`` (2, 2)), and the size
+    of F_uu on the random unit ``probes`` (a scale for c)."""
     n = z.shape[0] - 1
 
     def F(u):
@@ -67,7 +67,7 @@ def _reduced(flow, z, p, k, S, probes):
     phi, psi = Vt[n - 1:], U[:, n - 1]
     c = jnp.stack([jnp.stack([psi @ d2(phi[i], phi[j]) for j in range(2)]) for i in range(2)])
     size = jnp.max(jax.vmap(lambda a: jnp.max(jnp.abs(d2(a, a))))(probes))
-    return D, s, phi, c, size
+    return D, s, Vt, c, size
 
 
 def _directions(c, phi, size):
@@ -97,13 +97,15 @@ DEFLATED = 16  # roots a deflated search keeps (a fixed size: one compiled progr
 
 def _deflated_starts(flow, z0, p, k, S, phi, known, delta, tol, tries: int = 4):
     """Roots of f(., alpha_0 +- delta S_alpha) near x_0 that are not on the known branch (scaled
-    tangent ``known``, or None): from x_0 moved along each kernel direction (and their sums) by
+    tangent ``known``, or None): from x_0 moved along each kernel direction (and their sums and
+    differences) by
     sqrt(delta) times 1/2, 1 and 2, Newton on f deflated by every root found so far, repeated from
     the same guess until it finds no new root."""
     n = len(z0) - 1
     kernel = [v[:n] / np.linalg.norm(v[:n]) for v in phi if np.linalg.norm(v[:n]) > 1e-3]
-    if len(kernel) > 1:
-        kernel += [(u + v) / np.linalg.norm(u + v) for i, u in enumerate(kernel) for v in kernel[i + 1:]]
+    if len(kernel) > 1:  # and the diagonals between them (symmetric branches lie on them)
+        kernel += [(u + sign * v) / np.linalg.norm(u + sign * v) for i, u in enumerate(kernel)
+                   for v in kernel[i + 1:] for sign in (1.0, -1.0)]
     starts = []
     for side in (+1.0, -1.0):
         q = np.array(p, float)
@@ -194,15 +196,20 @@ def switch(point: SpecialPoint, *, bounds, box: Mapping | None = None, **options
     S = np.r_[_scales(model, x0), hi - lo]
     probes = np.random.default_rng(0).standard_normal((4, n + 1))
     with scope():
-        D, s, phi, c, size = (np.asarray(a) for a in _reduced(flow, jnp.asarray(z0), jnp.asarray(p), np.int32(k),
+        D, s, Vt, c, size = (np.asarray(a) for a in _reduced(flow, jnp.asarray(z0), jnp.asarray(p), np.int32(k),
                                                                 jnp.asarray(S), jnp.asarray(probes / np.linalg.norm(probes, axis=1, keepdims=True))))
-    if n > 1 and s[n - 2] <= RANK_TOL * s[0]:
+    # relative to F_z's largest singular value, or where all of F_z nearly vanishes (a symmetric
+    # point) to the size of its second derivatives
+    ref = max(float(s[0]), float(size), 1e-300)
+    small = int(np.sum(s <= RANK_TOL * ref))
+    phi = Vt[n - max(small, 1):]  # the kernel of F_z (small + 1 directions)
+    if small > 1:
         tangents = None  # a kernel of f_x of dimension > 1: deflation
-    elif s[n - 1] > RANK_TOL * max(s[0], 1e-300):
+    elif small == 0:
         raise ValueError(f"switch: not a branch point of {model.name}: F_z has full rank there (smallest singular "
                          f"value {s[n - 1]:.3g}, largest {s[0]:.3g})")
     else:
-        tangents = _directions(c, phi, float(size))
+        tangents = _directions(c, Vt[n - 1:], float(size))
     known = point.data.get("tangent")
     known = None if known is None else np.asarray(known, float) / S / np.linalg.norm(np.asarray(known, float) / S)
     system, args = EquilibriumSystem(flow), (p, np.int32(k))
