@@ -126,8 +126,10 @@ def homoclinic_curve(point: SpecialPoint, second_parameter: str, *, bounds, ds: 
     period; the error in the parameters decays like :math:`e^{-2\\lambda T}`.
     """
     if not isinstance(point, SpecialPoint) or point.kind != "HOM":
-        raise ValueError(f"homoclinic_curve needs a 'HOM' SpecialPoint (the end of a periodic branch), got "
-                         f"{getattr(point, 'kind', type(point).__name__)!r}")
+        kind = getattr(point, "kind", type(point).__name__)
+        hint = ("; from a Bogdanov-Takens point use Bifurcation2D(..., method='continuation').compute(homoclinic=True), "
+                "which starts it through the cycles of the nearby Hopf curve") if kind == "BT" else ""
+        raise ValueError(f"homoclinic_curve needs a 'HOM' SpecialPoint (the end of a periodic branch), got {kind!r}{hint}")
     if "orbit" not in point.data or point.model is None:
         raise ValueError("the HOM point carries no orbit or model: take it from continuation.periodic_orbits")
     model, first = point.model, next(iter(point.params))
