@@ -26,6 +26,7 @@ from __future__ import annotations
 from functools import partial
 
 import numpy as np
+import jax
 import jax.numpy as jnp
 from scipy.optimize import curve_fit
 
@@ -41,6 +42,11 @@ NEAR_ORBIT = 0.05  # scaled distance under which an equilibrium lies on the orbi
 @partial(jit, static_argnames=("flow",))
 def _newton(flow, x, p, scale):
     return correct(lambda u: flow.rhs(u, p), x, scale, iters=30)[:2]
+
+
+@partial(jit, static_argnames=("flow",))
+def _field(flow, X, p):
+    return jax.vmap(lambda x: flow.rhs(x, p))(X)
 
 
 def _equilibrium(flow, x, p, scale):
@@ -59,8 +65,8 @@ def classify(model, parameter, P, T, X, sv, p_vec, k, bounds):
     q = np.array(p_vec, float)
     q[k] = P[-1]
     with scope():
-        F = np.asarray(jnp.stack([flow.rhs(jnp.asarray(x), jnp.asarray(q)) for x in X[::max(1, len(X) // 400)]]))
-    slow = X[::max(1, len(X) // 400)][np.argmin(np.max(np.abs(F) / sv, axis=1))]
+        F = np.asarray(_field(flow, jnp.asarray(X), jnp.asarray(q)))
+    slow = X[np.argmin(np.max(np.abs(F) / sv, axis=1))]  # the orbit's slowest node
     tail = T > 0.5 * T[-1]  # the points whose period is mostly the slow passage
     direction = np.sign(P[-1] - P[-2]) or 1.0
     x_e, ok = _equilibrium(flow, slow, q, sv)
