@@ -222,3 +222,22 @@ def test_branch_point_with_a_two_dimensional_kernel_and_all_its_branches():
             found.add("diagonal" if np.all(x * y >= -1e-12) else "antidiagonal")
         assert x.min() < -0.49 and x.max() > 0.49 or y.min() < -0.99  # both halves, through the point
     assert found == {"x axis", "y axis", "diagonal", "antidiagonal"}
+
+
+def test_two_dimensional_kernel_branches_found_whatever_the_orientation():
+    """The same square-symmetric system rotated by 20 degrees: the kernel's basis says nothing
+    about where the branches lie, which are now at -20, 25, 70 and 115 degrees (mod 180)."""
+    th = np.radians(20.0)
+    c, s = np.cos(th), np.sin(th)
+
+    def f(u, v, a=-1.0):
+        x, y = c * u - s * v, s * u + c * v
+        fx, fy = a * x - x**3 - 3 * x * y**2, a * y - y**3 - 3 * x**2 * y
+        return c * fx + s * fy, -s * fx + c * fy
+
+    (bp,) = ct.equilibria(da.ode(f, name="D4 rotated"), "a", bounds=(-1.0, 1.0), start={"u": 0.0, "v": 0.0}).points("BP")
+    angles = []
+    for b in ct.switch(bp, bounds=(-1.0, 1.0)):
+        i = np.argmax(b.params["a"])
+        angles.append(np.degrees(np.arctan2(b.states["v"][i], b.states["u"][i])) % 180.0)
+    np.testing.assert_allclose(sorted(angles), [25.0, 70.0, 115.0, 160.0], atol=1e-6)
