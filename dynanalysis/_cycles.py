@@ -159,8 +159,9 @@ def _flow_map(flow: Flow, x, T, p, M):
     return lax.fori_loop(0, M, lambda i, y: rk4(f, y, i * h, h), x)
 
 
-@partial(jit, static_argnames=("flow", "k", "iters"))
-def _shoot(flow: Flow, k, M, x0, T0, p, level, scale, iters=30):
+def shoot(flow: Flow, k, M, x0, T0, p, level, scale, iters=30):
+    """Shooting Newton at ``M`` RK4 steps per period (unjitted: the body of :func:`_shoot`, for
+    use inside other compiled programs): ``(x0, T, residual, monodromy)``."""
     n = x0.shape[0]
 
     def G(z):
@@ -175,6 +176,9 @@ def _shoot(flow: Flow, k, M, x0, T0, p, level, scale, iters=30):
     # dG/dx = (monodromy - I) / scale (rows): recover the monodromy without another pass
     mono = J[:n, :n] * scale[:, None] + jnp.eye(n, dtype=J.dtype)
     return z[:n], z[n], jnp.max(jnp.abs(g)), mono
+
+
+_shoot = jit(shoot, static_argnames=("flow", "k", "iters"))
 
 
 def refine(flow: Flow, x0, T0, p, k, level, scale, M: int = STEPS):

@@ -604,3 +604,22 @@ def plot_spectrum_along(ps, ax=None, n=6, legend=True):
     if legend:
         _unique_legend(ax)
     return ax
+
+
+def plot_phase_response(prc, ax=None, **style):
+    """The infinitesimal PRC of every variable against the phase (one cycle), each variable on
+    its own scale divided by its largest |Z| when there are several; returns the Axes."""
+    ax = _axes(ax)
+    Z = {v: np.asarray(z) for v, z in prc.Z.items()}
+    if any(z.ndim > 1 for z in Z.values()):
+        raise ValueError("plot_phase_response draws one cycle's PRC; index a branch's Z[name][i] yourself")
+    several = len(Z) > 1
+    for v, z in Z.items():
+        peak = np.max(np.abs(z)) or 1.0
+        ax.plot(prc.phase, z / peak if several else z, label=f"Z_{v}" + (f" / {peak:.3g}" if several else ""), **style)
+    ax.axhline(0.0, color="0.6", lw=0.8)
+    ax.set_xlabel("phase (0 at the maximum of the first variable)")
+    ax.set_ylabel("phase shift per unit kick (rad)" + (", scaled" if several else ""))
+    ax.legend(loc="best", fontsize="small")
+    return ax
+

@@ -1,0 +1,58 @@
+"""Phase response curves (adjoint method) against closed forms and a direct perturbation
+computation written here with SciPy."""
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+import dynanalysis as da
+from dynanalysis.models import FitzHughNagumo
+
+hopf_nf = da.ode(lambda x, y, mu=1.0, om=2.0: (mu * x - om * y - x * (x * x + y * y),
+                                                 om * x + mu * y - y * (x * x + y * y)), name="Hopf normal form")
+
+
+@pytest.mark.parametrize("mu,om", [(1.0, 2.0), (0.25, 1.0)])
+def test_hopf_normal_form_prc_in_closed_form(mu, om):
+    """r = sqrt(mu), theta' = om: the phase is the polar angle, so Z = grad theta =
+    (-sin theta, cos theta) / r, with theta = 2 pi phase (phase 0 at the maximum of x)."""
+    lc = da.limit_cycle(hopf_nf, {"x": 0.5, "y": 0.0}, 60.0, params={"mu": mu, "om": om})
+    prc = da.phase_response(lc)
+    r, th = np.sqrt(mu), 2 * np.pi * prc.phase
+    assert abs(prc.period - 2 * np.pi / om) < 1e-9 and abs(prc.frequency - om) < 1e-9
+    np.testing.assert_allclose(prc.Z["x"], -np.sin(th) / r, atol=1e-6 / r)
+    np.testing.assert_allclose(prc.Z["y"], np.cos(th) / r, atol=1e-6 / r)
+    np.testing.assert_allclose(prc.orbit["x"], r * np.cos(th), atol=1e-6)
+
+
+def _fhn(t, u, I=0.5, a=0.7, b=0.8, tau=12.5):
+    V, w = u
+    return [V - V**3 / 3 - w + I, (V + a - b * w) / tau]
+
+
+def _maxima(u0, t_end):
+    """Times of the maxima of V (dV/dt = 0 going down) from u0, DOP853 at rtol 1e-11."""
+    ev = lambda t, u: _fhn(t, u)[0]  # noqa: E731
+    ev.direction = -1
+    sol = solve_ivp(_fhn, (0, t_end), u0, method="DOP853", rtol=1e-11, atol=1e-12, events=ev, dense_output=True)
+    return sol.t_events[0], sol
+
+
+def test_fhn_prc_matches_kicks_computed_with_scipy_and_is_normalised():
+    prc = da.phase_response(da.limit_cycle(FitzHughNagumo(I=0.5), {"V": 0.0, "w": 0.0}, 400.0), n=200)
+    assert prc.normalization_error < 1e-8  # Z . f = omega along the whole discrete orbit
+    # the unkicked cycle, from SciPy: a maximum of V after the transient is phase 0
+    t_max, sol = _maxima([0.0, 0.0], 1200.0)
+    T = np.mean(np.diff(t_max[-6:]))
+    t0 = t_max[-6]
+    assert abs(T - prc.period) < 1e-7
+    for j in range(0, 200, 10):  # 20 phases: kick V by +-eps, measure the asymptotic shift
+        phase = prc.phase[j]
+        start = sol.sol(t0 + phase * T)
+        shifts = []
+        for eps in (1e-4, -1e-4):
+            times, _ = _maxima(start + np.array([eps, 0.0]), 8.5 * T)
+            late = times[-3:]  # maxima long after the kick, against the unkicked times
+            k = np.round((late + phase * T) / T)
+            shifts.append(np.mean(k * T - (late + phase * T)) / T * 2 * np.pi)  # advance in radians
+        direct = (shifts[0] - shifts[1]) / 2e-4  # central difference: O(eps^2)
+        assert abs(direct - prc.Z["V"][j]) < 1e-3 * np.max(np.abs(prc.Z["V"])), (phase, direct, prc.Z["V"][j])
