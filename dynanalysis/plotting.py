@@ -623,3 +623,26 @@ def plot_phase_response(prc, ax=None, **style):
     ax.legend(loc="best", fontsize="small")
     return ax
 
+
+def plot_fi_curve(curve, ax=None, **style):
+    """Firing frequency against the parameter: the simulated frequency as dots; for smooth
+    models every periodic branch of the diagram, stable solid and unstable dashed, and the range
+    where rest and firing coexist shaded.  Returns the Axes."""
+    ax = _axes(ax)
+    color = style.pop("color", "tab:blue")
+    for b in curve.branches or []:
+        for pv, fv, st in stability_pieces(np.asarray(b["values"]), np.asarray(b["frequency"]), np.asarray(b["stable"])):
+            ax.plot(pv, fv, color=color, lw=1.8 if st else 1.0, ls="-" if st else "--")
+    if curve.branches:
+        ax.plot([], [], color=color, lw=1.8, label="stable cycles (continuation)")
+        ax.plot([], [], color=color, lw=1.0, ls="--", label="unstable cycles")
+    ax.plot(curve.values, curve.frequency, "o", color="black", markersize=3, label="simulation", **style)
+    both = curve.bistable
+    if both.any():
+        v = curve.values[both]
+        ax.axvspan(v.min(), v.max(), color="0.85", zorder=0, label="rest and firing both stable")
+    ax.set_xlabel(label(curve.model, curve.parameter))
+    ax.set_ylabel(f"firing frequency ({curve.unit})")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
