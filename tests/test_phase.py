@@ -56,3 +56,26 @@ def test_fhn_prc_matches_kicks_computed_with_scipy_and_is_normalised():
             shifts.append(np.mean(k * T - (late + phase * T)) / T * 2 * np.pi)  # advance in radians
         direct = (shifts[0] - shifts[1]) / 2e-4  # central difference: O(eps^2)
         assert abs(direct - prc.Z["V"][j]) < 1e-3 * np.max(np.abs(prc.Z["V"])), (phase, direct, prc.Z["V"][j])
+
+
+def test_theta_neuron_prc_by_kicks_in_closed_form():
+    """theta' = 1 - cos theta + (1 + cos theta) eta (hybrid: the spike wraps theta): with
+    u = tan(theta / 2), u' = u^2 + eta, so from a spike at phase 0, u = -sqrt(eta) cot(pi phase)
+    and Z_theta = omega / theta' = ((1 - cos 2 pi phase) + eta (1 + cos 2 pi phase)) / (2 sqrt eta),
+    the canonical 1 - cos PRC of type-I neurons (exact, not only for small eta)."""
+    from dynanalysis.models import ThetaNeuron
+    eta = 0.25
+    prc = da.kicked_phase_response(ThetaNeuron(I=eta), {"theta": 1e-4}, initial={"theta": 0.0}, n=20, dt=1e-3)
+    c = np.cos(2 * np.pi * prc.phase)
+    exact = ((1 - c) + eta * (1 + c)) / (2 * np.sqrt(eta))
+    assert abs(prc.period - np.pi / np.sqrt(eta)) < 1e-6
+    np.testing.assert_allclose(prc.Z["theta"], exact, rtol=2e-3)
+
+
+def test_kicks_and_adjoint_agree_on_a_smooth_cycle():
+    model = FitzHughNagumo(I=0.5)
+    kicked = da.kicked_phase_response(model, {"V": 1e-4}, initial={"V": 0.0, "w": 0.0}, n=20, dt=0.01, warmup=400.0)
+    adjoint = da.phase_response(da.limit_cycle(model, {"V": 0.0, "w": 0.0}, 400.0), n=400)
+    at = np.interp(kicked.phase, adjoint.phase, adjoint.Z["V"], period=1.0)
+    np.testing.assert_allclose(kicked.Z["V"], at, atol=5e-3 * np.max(np.abs(at)))
+    assert np.isnan(kicked.normalization_error) and kicked.pulse == {"V": 1e-4}

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import partial
+from typing import Mapping
 
 import numpy as np
 import jax
@@ -36,7 +37,9 @@ from dynanalysis.continuation._engine import Branch, _scales
 from dynanalysis._model.results import Result
 from dynanalysis._model.xla import jit, scope
 from dynanalysis._numerics.points import SpecialPoint
+from dynanalysis._simulation.integrate import simulate
 from dynanalysis._simulation.steppers import rk4
+from dynanalysis._model.system import as_ode
 
 STEPS = 4096
 
@@ -50,7 +53,9 @@ class PhaseResponse(Result):
     so a shift in cycles is Z / (2 pi)); ``period`` and ``frequency`` (omega = 2 pi / T, per time
     unit of the model); ``orbit[name]`` the cycle at the same phases; ``normalization_error``
     max |Z . f - omega| / omega over the integration grid; ``parameter`` and ``values`` along a
-    branch."""
+    branch.  From kicks (:func:`phase_response` with ``pulse``): ``pulse`` the kick, ``shift``
+    (n,) the asymptotic phase advance it causes (radians), ``Z`` the advance per unit kick of the
+    kicked variable (``normalization_error`` NaN)."""
 
     phase: np.ndarray
     Z: dict
@@ -61,6 +66,8 @@ class PhaseResponse(Result):
     model: object = None
     parameter: str | None = None
     values: np.ndarray | None = None
+    pulse: dict | None = None
+    shift: np.ndarray | None = None
 
     @property
     def variables(self) -> tuple:
@@ -178,3 +185,74 @@ def _cycles_of(cycle):
         return model, X0, np.asarray(cycle.period, float)[keep], P, par, np.asarray(cycle.params[par])[keep]
     raise ValueError(f"cycle must be a LimitCycle, a point of a periodic branch or a periodic Branch, got "
                      f"{type(cycle).__name__}")
+
+
+def _events(model, t, xs, spikes):
+    """Per member: the times that mark phase 0: spikes (hybrid models) or the maxima of the
+    first variable above its mean (parabola through the largest sample and its neighbours)."""
+    if model.flow.is_hybrid:
+        return [np.asarray(s, float) for s in spikes]
+    out = []
+    for v in xs[..., 0]:
+        i = np.flatnonzero((v[1:-1] > v[:-2]) & (v[1:-1] >= v[2:]) & (v[1:-1] > v.mean())) + 1
+        a, b, c = v[i - 1], v[i], v[i + 1]
+        den = np.where(a - 2 * b + c != 0, a - 2 * b + c, 1.0)
+        out.append(t[i] + 0.5 * (a - c) / den * (t[1] - t[0]))
+    return out
+
+
+def kicked_phase_response(model, pulse: Mapping, *, params: Mapping | None = None, initial: Mapping,
+                          n: int = 50, periods: int = 8, dt: float | None = None, warmup: float | None = None
+                          ) -> PhaseResponse:
+    """The finite-size phase response to a kick ``pulse = {variable: size}`` at ``n`` phases
+    ((j + 1/2) / n, so that no kick falls on an event itself), by one batched simulation (any model; for hybrid integrate-and-fire models phase 0 is the
+    spike, for smooth ones the maximum of the first variable, as in :func:`phase_response`).
+
+    The cycle is reached from ``initial`` after ``warmup`` (default 20 periods of a first
+    estimate); the state at phase phi is taken one period after a phase-0 event; each kicked run
+    lasts ``periods`` periods beside an unkicked run from the same state, and the phase advance
+    is the difference of their last events.  Returns a :class:`PhaseResponse` with ``shift`` (radians) and ``Z`` the
+    advance per unit kick."""
+    model = as_ode(model)
+    if not isinstance(pulse, Mapping) or len(pulse) != 1 or next(iter(pulse)) not in model.variables:
+        raise ValueError(f"pulse must be {{variable: size}} with one of {list(model.variables)}, got {pulse!r}")
+    (var, size), = pulse.items()
+    size = float(size)
+    if not np.isfinite(size) or size == 0:
+        raise ValueError(f"pulse size must be a finite non-zero number, got {size!r}")
+    names = model.variables
+    params = dict(params or {})
+    dt = 1e-3 if dt is None else float(dt)
+    first = simulate(model, initial, 200.0 if warmup is None else float(warmup), dt=dt, params=params)
+    xs = np.stack([np.asarray(first.states[v]) for v in names], -1)[None]
+    ev = _events(model, first.t, xs, [first.spike_times] if model.flow.is_hybrid else None)[0]
+    if len(ev) < 3:
+        raise ValueError("no regular firing from initial: give a longer warmup or another initial state")
+    T = float(np.mean(np.diff(ev[-3:])))
+    # one period from the last event, finely recorded: the states at the n phases
+    state = {v: float(first.states[v][-1]) for v in names}
+    since = first.t[-1] - ev[-1]
+    tr = simulate(model, state, 2 * T - since + 2 * dt, dt=dt, params=params)
+    xs = np.stack([np.asarray(tr.states[v]) for v in names], -1)[None]
+    e = _events(model, tr.t, xs, [tr.spike_times] if model.flow.is_hybrid else None)[0]
+    t0 = e[e > 0.5 * dt][0]
+    phase = (np.arange(n) + 0.5) / n  # mid-phases: no kick lands on an event (a reset) itself
+    X = np.stack([np.interp(t0 + phase * T, tr.t, xs[0, :, j]) for j in range(len(names))], -1)
+    kicked = X.copy()
+    kicked[:, names.index(var)] += size
+    # kicked and unkicked runs from every phase in one batch: the shift is the difference of their
+    # last events, so the errors of the event times and of T cancel
+    both = np.concatenate([kicked, X])
+    runs = simulate(model, dict(zip(names, both.T)), periods * T, dt=dt, params=params)
+    xs = np.stack([np.asarray(runs.states[v]) for v in names], -1)
+    ends = _events(model, runs.t, xs, runs.spike_times if model.flow.is_hybrid else None)
+    shift = np.full(n, np.nan)
+    for j in range(n):
+        a, b = ends[j], ends[n + j]
+        if len(a) and len(b):  # the last events of both, matched by their count from the end
+            late_a, late_b = a[-1], b[np.argmin(np.abs(b - a[-1]))]
+            shift[j] = 2 * np.pi * (late_b - late_a) / T
+    omega = 2 * np.pi / T
+    return PhaseResponse(phase, {var: shift / size}, np.float64(T), np.float64(omega),
+                         {v: X[:, i] for i, v in enumerate(names)}, np.float64(np.nan),
+                         model, pulse={var: size}, shift=shift)
