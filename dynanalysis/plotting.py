@@ -646,3 +646,21 @@ def plot_fi_curve(curve, ax=None, **style):
     ax.legend(loc="best", fontsize="small")
     return ax
 
+
+def plot_phase_locking(lock, ax=None, **style):
+    """The interaction function H(psi) and the drift of the lag G(psi), locked states marked
+    (filled stable, open unstable); returns the Axes."""
+    ax = _axes(ax)
+    ax.plot(lock.phase, lock.H, color="0.5", lw=1.2, label="H(psi)", **style)
+    ax.plot(lock.phase, lock.G * 2 * np.pi, color="tab:blue", lw=1.8, label="H(-psi) - H(psi)")
+    ax.axhline(0.0, color="0.7", lw=0.8)
+    for psi, st in zip(lock.locked, lock.stable):
+        ax.plot(psi, 0.0, "o", markersize=8, markeredgecolor="tab:blue", zorder=5,
+                markerfacecolor="tab:blue" if st else "white")
+    ax.plot([], [], "o", color="tab:blue", label="stable locked state")
+    ax.plot([], [], "o", markerfacecolor="white", markeredgecolor="tab:blue", label="unstable locked state")
+    ax.set_xlabel("phase lag psi (cycles)")
+    ax.set_ylabel("rad per time unit (per unit coupling)")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+

@@ -79,3 +79,37 @@ def test_kicks_and_adjoint_agree_on_a_smooth_cycle():
     at = np.interp(kicked.phase, adjoint.phase, adjoint.Z["V"], period=1.0)
     np.testing.assert_allclose(kicked.Z["V"], at, atol=5e-3 * np.max(np.abs(at)))
     assert np.isnan(kicked.normalization_error) and kicked.pulse == {"V": 1e-4}
+
+
+def _pair_lag(coupling, eps, lag0, periods=60):
+    """Two FitzHugh-Nagumo cells (I = 0.5) with weak coupling eps * coupling(V_me, V_other) on V,
+    simulated with SciPy from the cycle with cell 2 lagging by lag0 cycles; the final lag (from
+    the last maxima of V)."""
+    t_max, sol = _maxima([0.0, 0.0], 1200.0)
+    T = np.mean(np.diff(t_max[-4:]))
+    u1, u2 = sol.sol(t_max[-4]), sol.sol(t_max[-4] - lag0 * T)
+
+    def rhs(t, u):
+        a, b = _fhn(t, u[:2]), _fhn(t, u[2:])
+        return [a[0] + eps * coupling(u[0], u[2]), a[1], b[0] + eps * coupling(u[2], u[0]), b[1]]
+
+    ev1 = lambda t, u: rhs(t, u)[0]  # noqa: E731
+    ev2 = lambda t, u: rhs(t, u)[2]  # noqa: E731
+    ev1.direction = ev2.direction = -1
+    s = solve_ivp(rhs, (0, periods * T), np.r_[u1, u2], method="DOP853", rtol=1e-9, atol=1e-10, events=(ev1, ev2))
+    m1, m2 = s.t_events
+    m1, m2 = m1[s.y_events[0][:, 0] > 0], m2[s.y_events[1][:, 2] > 0]  # the spikes' maxima
+    return ((m2[-1] - m1[-1]) / np.mean(np.diff(m1[-4:]))) % 1.0
+
+
+@pytest.mark.parametrize("name,coupling,expected", [
+    ("gap junction", lambda me, other: other - me, 0.0),
+    ("inhibitory synapse", lambda me, other: -(me + 2.0) / (1.0 + np.exp(-10.0 * other)), 0.5),
+])
+def test_phase_locking_predicts_the_coupled_pair(name, coupling, expected):
+    prc = da.phase_response(da.limit_cycle(FitzHughNagumo(I=0.5), {"V": 0.0, "w": 0.0}, 400.0), n=200)
+    lock = da.phase_locking(prc, lambda me, other: {"V": coupling(me["V"], other["V"])})
+    stable = lock.locked[lock.stable]
+    assert len(stable) == 1 and abs(stable[0] - expected) < 1e-9, (name, lock.locked, lock.stable)
+    lag = _pair_lag(coupling, 0.02, 0.3)  # SciPy: the pair started 0.3 cycles apart
+    assert min(abs(lag - expected), 1 - abs(lag - expected)) < 0.02, (name, lag)

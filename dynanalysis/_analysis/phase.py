@@ -256,3 +256,69 @@ def kicked_phase_response(model, pulse: Mapping, *, params: Mapping | None = Non
     return PhaseResponse(phase, {var: shift / size}, np.float64(T), np.float64(omega),
                          {v: X[:, i] for i, v in enumerate(names)}, np.float64(np.nan),
                          model, pulse={var: size}, shift=shift)
+
+
+@dataclasses.dataclass(frozen=True)
+class PhaseLocking(Result):
+    """Phase reduction of two identical weakly coupled cells (:func:`phase_locking`).
+
+    ``phase`` (n,) the phase lag psi in [0, 1) of cell 2 behind cell 1; ``H`` (n,) the
+    interaction function H(psi) (radians per time unit per unit coupling); ``G`` (n,) the drift
+    of the lag, :math:`d\\psi/dt = (H(-\\psi) - H(\\psi)) / 2\\pi` (cycles per time unit);
+    ``locked`` the lags where G vanishes (located by linear interpolation between samples) and
+    ``stable`` whether each attracts (G decreasing through zero)."""
+
+    phase: np.ndarray
+    H: np.ndarray
+    G: np.ndarray
+    locked: np.ndarray
+    stable: np.ndarray
+    period: float
+
+    def plot(self, ax=None, **style):
+        from dynanalysis.plotting import plot_phase_locking
+        return plot_phase_locking(self, ax=ax, **style)
+
+
+def phase_locking(prc: PhaseResponse, coupling) -> PhaseLocking:
+    r"""The interaction function of two identical cells coupled by ``coupling`` and their
+    phase-locked states (Malkin's theorem; Ermentrout & Terman, ch. 8).
+
+    ``coupling(me, other) -> {variable: input}``: the input to a cell in state ``me`` from one in
+    state ``other`` (dicts of NumPy arrays, the variables' values; e.g. a gap junction
+    ``lambda me, other: {"V": g * (other["V"] - me["V"])}``).  With Z the infinitesimal PRC
+    (:func:`phase_response`, one cycle),
+
+    .. math::
+        H(\psi) = \frac{1}{T} \int_0^T Z(t) \cdot G\big(x(t), x(t + \psi T)\big)\, dt,
+
+    averaged over the PRC's n phases; the lag :math:`\psi = \theta_2 - \theta_1` (in cycles)
+    drifts as :math:`2\pi\,\dot\psi = H(-\psi) - H(\psi)`.
+    """
+    if not isinstance(prc, PhaseResponse) or np.ndim(next(iter(prc.Z.values()))) != 1 or prc.pulse is not None:
+        raise ValueError("phase_locking needs the infinitesimal PRC of one cycle (phase_response of a LimitCycle "
+                         "or a branch point)")
+    names = list(prc.orbit)
+    missing = [v for v in names if v not in prc.Z]
+    if missing:
+        raise ValueError(f"the PRC must include every variable; it lacks {missing} (phase_response(variables=None))")
+    n = len(prc.phase)
+    X = {v: np.asarray(prc.orbit[v]) for v in names}
+    shifts = (np.arange(n)[:, None] + np.arange(n)[None, :]) % n  # [k, j]: the other cell at phase j + k
+    me = {v: np.broadcast_to(X[v][None, :], (n, n)) for v in names}
+    other = {v: X[v][shifts] for v in names}
+    inputs = coupling(me, other)
+    unknown = [v for v in inputs if v not in names]
+    if unknown:
+        raise ValueError(f"coupling returned unknown variable(s) {unknown}; variables are {names}")
+    H = sum(np.mean(np.asarray(prc.Z[v])[None, :] * np.broadcast_to(np.asarray(inputs[v], float), (n, n)), axis=1)
+            for v in inputs)
+    G = (H[(-np.arange(n)) % n] - H) / (2 * np.pi)
+    G = np.where(np.abs(G) <= 1e-12 * max(np.max(np.abs(G)), 1e-300), 0.0, G)  # zero by symmetry (psi = 0, 1/2)
+    nxt, prev = np.roll(G, -1), np.roll(G, 1)
+    exact = np.flatnonzero(G == 0)
+    between = np.flatnonzero((G != 0) & (nxt != 0) & (np.sign(G) != np.sign(nxt)))
+    locked = np.r_[exact, between + G[between] / (G[between] - nxt[between])] / n % 1.0
+    stable = np.r_[nxt[exact] < prev[exact], nxt[between] < G[between]]
+    order = np.argsort(locked)
+    return PhaseLocking(prc.phase, H, G, locked[order], stable[order], float(prc.period))
