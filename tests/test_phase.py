@@ -113,3 +113,20 @@ def test_phase_locking_predicts_the_coupled_pair(name, coupling, expected):
     assert len(stable) == 1 and abs(stable[0] - expected) < 1e-9, (name, lock.locked, lock.stable)
     lag = _pair_lag(coupling, 0.02, 0.3)  # SciPy: the pair started 0.3 cycles apart
     assert min(abs(lag - expected), 1 - abs(lag - expected)) < 0.02, (name, lag)
+
+
+def test_prc_along_the_hodgkin_huxley_branch():
+    """Every stable cycle of HH's branch at once (one vmapped program): normalised to 1e-8, type II
+    everywhere (a negative lobe: an early kick delays the next spike), and each equal to the PRC
+    of the same cycle found by simulation."""
+    from dynanalysis.models import HodgkinHuxley
+    (branch,) = da.Bifurcation(HodgkinHuxley(), {"I": (0.0, 200.0)}).compute().of_kind("periodic")
+    prc = da.phase_response(branch, n=100)
+    assert prc.Z["V"].shape == (int(branch.stable.sum()), 100)
+    assert np.all(prc.normalization_error < 1e-8)
+    assert np.all(prc.Z["V"].min(axis=1) < 0) and np.all(prc.Z["V"].max(axis=1) > 0)
+    k = len(prc.values) // 2
+    lc = da.limit_cycle(HodgkinHuxley(I=float(prc.values[k])), {"V": -65.0, "m": 0.05, "h": 0.6, "n": 0.32}, 300.0)
+    one = da.phase_response(lc, n=100)
+    assert abs(one.period - prc.period[k]) < 1e-8
+    np.testing.assert_allclose(prc.Z["V"][k], one.Z["V"], atol=1e-4 * np.max(np.abs(one.Z["V"])))

@@ -41,7 +41,7 @@ from dynanalysis._simulation.integrate import simulate
 from dynanalysis._simulation.steppers import rk4
 from dynanalysis._model.system import as_ode
 
-STEPS = 4096
+STEPS = 8192
 
 
 @dataclasses.dataclass(frozen=True)
