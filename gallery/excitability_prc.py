@@ -8,15 +8,16 @@ non-zero frequency, the rest state loses stability at the subcritical Hopf point
 them both are stable (shaded).  Top middle: Morris–Lecar's class-1 set (onset at a SNIC,
 frequency from zero) and class-2 set (onset at a fold of cycles), ``da.excitability`` deciding
 from the located bifurcations.  Top right: infinitesimal PRCs (adjoint method) of V, each
-scaled to its largest value: HH and the class-2 Morris–Lecar are type II (a negative lobe),
-the class-1 Morris–Lecar type I (nearly non-negative).
+scaled to its largest value: HH, FitzHugh–Nagumo and the class-2 Morris–Lecar are type II (a
+negative lobe), the class-1 Morris–Lecar type I (nearly non-negative).
 
 Bottom left: the PRC of V along HH's whole branch of stable cycles (one vmapped computation), as
 a surface over I and phase.  Bottom middle: the theta neuron's PRC measured by kicks against its
 exact 1 - cos form.  Bottom right: two FitzHugh–Nagumo cells with gap junctions and with an
 inhibitory synapse: the interaction function's odd part H(-psi) - H(psi), whose zeros are the
 locked lags (filled stable, open unstable): in phase for the gap junction, anti-phase for the
-synapse.
+synapse; the crosses are where a simulation of the coupled pair (started 0.3 cycles apart)
+settles.
 """
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import dynanalysis as da
+from dynanalysis import math as dm
 from dynanalysis.models import FitzHughNagumo, HodgkinHuxley, MorrisLecar, ThetaNeuron
 
 
@@ -45,9 +47,12 @@ def render(out_dir: Path) -> str:
     eta = 0.25
     theta = da.kicked_phase_response(ThetaNeuron(I=eta), {"theta": 1e-4}, initial={"theta": 0.0}, n=25, dt=1e-3)
     fhn = da.phase_response(da.limit_cycle(FitzHughNagumo(I=0.5), {"V": 0.0, "w": 0.0}, 400.0))
+    prcs["FitzHugh–Nagumo (I = 0.5)"] = fhn
     locks = {"gap junction": da.phase_locking(fhn, lambda me, other: {"V": other["V"] - me["V"]}),
              "inhibitory synapse": da.phase_locking(
                  fhn, lambda me, other: {"V": -(me["V"] + 2.0) / (1.0 + np.exp(-10.0 * other["V"]))})}
+
+    simulated = {name: _pair_lag(kind) for name, kind in (("gap junction", 0), ("inhibitory synapse", 1))}
 
     fig, axes = plt.subplots(2, 3, figsize=(19, 10), layout="constrained")
     (a, b, c), (d, e, f) = axes
@@ -72,7 +77,7 @@ def render(out_dir: Path) -> str:
     c.set_xlabel("phase (0 at the spike's peak)")
     c.set_ylabel("Z_V, scaled to its maximum")
     c.legend(loc="lower left", fontsize="small")
-    c.set_title("PRCs (adjoint): type II with a negative lobe (HH, class 2), type I (class 1)", fontsize=10)
+    c.set_title("PRCs (adjoint): type II, a negative lobe (HH, FHN, class 2); type I (class 1)", fontsize=10)
     rows = along.Z["V"] / np.max(np.abs(along.Z["V"]), axis=1, keepdims=True)
     mesh = d.pcolormesh(along.phase, along.values, rows, shading="nearest", cmap="RdBu_r", vmin=-1, vmax=1)
     fig.colorbar(mesh, ax=d, label="Z_V scaled to each cycle's largest |Z_V|")
@@ -95,6 +100,9 @@ def render(out_dir: Path) -> str:
         for psi, st in sorted(zip(lock.locked, lock.stable), key=lambda ps: ps[1]):  # stable ones on top
             f.plot(psi, 0.0, "o", markersize=11 if st else 8, markeredgecolor=color,
                    markerfacecolor=color if st else "white", zorder=6 if st else 5)
+    for (name, g), color in zip(simulated.items(), ("tab:green", "tab:purple")):
+        f.plot(g, 0.0, "x", color="black", markersize=12, mew=2, zorder=7,
+               label="simulated pair, final lag" if name == "gap junction" else None)
     f.axhline(0.0, color="0.6", lw=0.8)
     f.set_xlabel("lag psi of cell 2 behind cell 1 (cycles)")
     f.set_ylabel("d psi / dt, scaled")
@@ -107,7 +115,31 @@ def render(out_dir: Path) -> str:
             f"({e_hh.onset_frequency:.2f} Hz), rheobase {e_hh.rheobase:.6f}; Morris–Lecar snic class "
             f"{ml['snic'][1].kind} ({ml['snic'][1].onset.kind}), hopf class {ml['hopf'][1].kind} "
             f"({ml['hopf'][1].onset.kind}); PRC along HH branch: {len(along.values)} cycles, max normalisation error "
-            f"{np.max(along.normalization_error):.1e}; locked lags {stable}")
+            f"{np.max(along.normalization_error):.1e}; locked lags {stable}, simulated pairs settle at "
+            + ", ".join(f"{k} {v:.3f}" for k, v in simulated.items()))
+
+
+def _pair(V1, w1, V2, w2, kind=0.0, g=0.02, I=0.5, a=0.7, b=0.8, tau=12.5):
+    """Two FitzHugh–Nagumo cells, coupled by a gap junction (kind 0) or an inhibitory synapse (1)."""
+    def input_(me, other):
+        gap = other - me
+        syn = -(me + 2.0) / (1.0 + dm.exp(-10.0 * other))
+        return (1.0 - kind) * gap + kind * syn
+
+    return (V1 - V1**3 / 3 - w1 + I + g * input_(V1, V2), (V1 + a - b * w1) / tau,
+            V2 - V2**3 / 3 - w2 + I + g * input_(V2, V1), (V2 + a - b * w2) / tau)
+
+
+def _pair_lag(kind, lag0=0.3, periods=60):
+    """The lag the simulated pair settles on, from cells started 0.3 cycles apart on the cycle."""
+    lc = da.limit_cycle(FitzHughNagumo(I=0.5), {"V": 0.0, "w": 0.0}, 400.0)
+    T = lc.period
+    i0 = int(np.argmax(lc.states["V"]))
+    j0 = (i0 - int(round(lag0 * (len(lc.t) - 1)))) % (len(lc.t) - 1)
+    start = {"V1": lc.states["V"][i0], "w1": lc.states["w"][i0], "V2": lc.states["V"][j0], "w2": lc.states["w"][j0]}
+    tr = da.simulate(da.ode(_pair, name="FHN pair"), start, periods * T, dt=0.02, params={"kind": float(kind)})
+    ups = [tr.t[1:][(tr.states[v][:-1] < 0) & (tr.states[v][1:] >= 0)] for v in ("V1", "V2")]
+    return float(((ups[1][-1] - ups[0][-1]) / T) % 1.0)
 
 
 if __name__ == "__main__":
