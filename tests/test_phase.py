@@ -130,3 +130,16 @@ def test_prc_along_the_hodgkin_huxley_branch():
     one = da.phase_response(lc, n=100)
     assert abs(one.period - prc.period[k]) < 1e-8
     np.testing.assert_allclose(prc.Z["V"][k], one.Z["V"], atol=1e-4 * np.max(np.abs(one.Z["V"])))
+
+
+def test_a_point_of_a_periodic_branch_is_a_cycle_with_its_prc():
+    d = da.Bifurcation(FitzHughNagumo(), {"I": (0.0, 2.0)}).compute()
+    (branch,) = d.of_kind("periodic")
+    k = int(np.flatnonzero(branch.stable)[len(np.flatnonzero(branch.stable)) // 2])
+    cycle = branch.point(k)
+    assert cycle.found and cycle.stable and cycle.period == branch.period[k]
+    prc = da.phase_response(cycle, n=100)
+    I = cycle.params["I"]
+    ref = da.phase_response(da.limit_cycle(FitzHughNagumo(I=I), {"V": 0.0, "w": 0.0}, 20 * cycle.period), n=100)
+    assert abs(prc.period - ref.period) < 1e-8
+    np.testing.assert_allclose(prc.Z["V"], ref.Z["V"], atol=1e-5 * np.max(np.abs(ref.Z["V"])))

@@ -118,7 +118,8 @@ def phase_response(cycle, *, variables=None, n: int = 200, steps: int = STEPS) -
 
     Parameters
     ----------
-    cycle : a found :class:`~dynanalysis.LimitCycle`; a point of a periodic branch (a
+    cycle : a found :class:`~dynanalysis.LimitCycle` (also a periodic branch's i-th cycle,
+        ``branch.point(i)``); a special point of a periodic branch (a
         :class:`~dynanalysis.SpecialPoint` from :func:`~dynanalysis.continuation.periodic_orbits`
         whose ``data`` holds its orbit); or a whole periodic :class:`~dynanalysis.continuation.Branch`
         (the PRC of every stable cycle along it, one vmapped computation; ``values`` says where).

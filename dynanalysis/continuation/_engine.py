@@ -141,10 +141,14 @@ class Branch(Result):
         """Point i of a fold or Hopf curve as a :class:`~dynanalysis.SpecialPoint` (its model at
         the point's parameter values), to start another continuation from: on a Hopf curve a
         Hopf point (kind "H", with its frequency), from which :func:`periodic_orbits` continues
-        the cycles in either parameter (``parameter=``); on a fold curve a fold ("LP")."""
+        the cycles in either parameter (``parameter=``); on a fold curve a fold ("LP").  On a
+        periodic branch, its i-th cycle as a :class:`~dynanalysis.LimitCycle` (for
+        :func:`~dynanalysis.phase_response`, or to continue in another parameter)."""
         from dynanalysis._numerics.points import SpecialPoint
+        if self.kind == "periodic":
+            return self._cycle(i)
         if self.kind not in ("fold", "hopf"):
-            raise ValueError(f"point(): only fold and Hopf curves have their points as special points, this "
+            raise ValueError(f"point(): fold and Hopf curves and periodic branches have points to start from, this "
                              f"branch is {self.kind!r}")
         i = range(len(self))[i]  # negative indices count from the end; out of range raises IndexError
         params = {k: float(v[i]) for k, v in self.params.items()}
@@ -157,6 +161,17 @@ class Branch(Result):
         kind = {"fold": "LP", "hopf": "H"}[self.kind]
         return SpecialPoint(kind, params, {v: float(self.states[v][i]) for v in self.model.variables}, data,
                             self.model.with_params(**params))
+
+    def _cycle(self, i: int):
+        from dynanalysis._cycles import LimitCycle
+        i = range(len(self))[i]
+        T, value = float(self.period[i]), float(self.params[self.parameter][i])
+        names = self.model.variables
+        states = {v: np.asarray(self.orbits[v][i]) for v in names}
+        return LimitCycle(True, T, np.asarray(self.orbits["t"][i]) * T, states,
+                          {v: float(self.minimum[v][i]) for v in names}, {v: float(self.maximum[v][i]) for v in names},
+                          self.eigenvalues[i], bool(self.stable[i]), True, model=self.model.with_params(**{self.parameter: value}),
+                          params={self.parameter: value})
 
     def _periodic(self, what: str):
         if self.kind != "periodic":
