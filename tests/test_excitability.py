@@ -69,5 +69,7 @@ def test_f_i_and_excitability_bad_input():
         da.fI_curve(LIF(), "J", [1.0, 2.0], initial={"V": 0.0})
     with pytest.raises(ValueError, match="1-D array of finite"):
         da.fI_curve(LIF(), "I", [[1.0, np.nan]], initial={"V": 0.0})
+    with pytest.raises(ValueError, match="every variable"):
+        da.fI_curve(LIF(), "I", [1.0, 2.0], initial={"W": 0.0})
     with pytest.raises(ValueError, match="reversed|bounds"):
         da.excitability(HodgkinHuxley(), "I", (20.0, 0.0))

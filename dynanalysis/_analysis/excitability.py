@@ -147,7 +147,8 @@ def fI_curve(model, parameter: str, values, *, initial: Mapping | None = None, d
     Parameters
     ----------
     initial : the state every run starts from (default: the stable rest state at the smallest
-        value, from the fixed-point search over the model's typical ranges).
+        value, from the fixed-point search over the model's typical ranges; the origin where the
+        model has no ranges or no stable rest state there).
     duration : of each run (default 2000 time units); the frequency is measured after
         ``transient`` (default: the first half).
     dt : RK4 step (default duration / 100000).
@@ -167,7 +168,14 @@ def fI_curve(model, parameter: str, values, *, initial: Mapping | None = None, d
     if not 0 <= transient < duration:
         raise ValueError(f"transient must be in [0, duration), got {transient}")
     dt = duration / 100000 if dt is None else float(dt)
-    initial = dict(initial) if initial is not None else _default_initial(model, parameter, float(values.min()))
+    if initial is None:  # the rest state at the smallest value; without typical ranges, the origin
+        try:
+            initial = _default_initial(model, parameter, float(values.min()))
+        except ValueError:
+            initial = {v: 0.0 for v in model.variables}
+    if not isinstance(initial, Mapping) or set(initial) != set(model.variables):
+        raise ValueError(f"initial must give every variable of {model.name} {list(model.variables)}, got "
+                         f"{list(initial) if isinstance(initial, Mapping) else initial!r}")
     start = {v: np.full(len(values), float(np.asarray(initial[v]))) for v in model.variables}
     factor, unit = _time_factor(model)
     hybrid = model.flow.is_hybrid
