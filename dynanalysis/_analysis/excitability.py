@@ -182,7 +182,8 @@ def fI_curve(model, parameter: str, values, *, initial: Mapping | None = None, d
     steps = int(np.ceil(duration / dt))
     # hybrid models: the spike times are all that is used (recorded apart), so few state records
     tr = simulate(model, start, duration, dt=dt, method="rk4", params={parameter: values},
-                  record_every=max(1, steps // 100) if hybrid else 10)
+                  record_every=max(1, steps // 100) if hybrid else 10,
+                  **({"max_spikes": min(steps, 4096)} if hybrid else {}))
     if hybrid:
         freq, count, latency = np.zeros(len(values)), np.zeros(len(values), int), np.full(len(values), np.nan)
         for i, times in enumerate(tr.spike_times):
