@@ -73,3 +73,19 @@ def test_f_i_and_excitability_bad_input():
         da.fI_curve(LIF(), "I", [1.0, 2.0], initial={"W": 0.0})
     with pytest.raises(ValueError, match="reversed|bounds"):
         da.excitability(HodgkinHuxley(), "I", (20.0, 0.0))
+
+
+def test_a_users_model_without_typical_ranges_needs_a_box():
+    """FitzHugh-Nagumo written by hand (no declared ranges): the rest state loses stability at the
+    subcritical Hopf point I = 0.331281337454746 (REFERENCE.md), and firing starts below it at
+    the fold of cycles (class 2)."""
+    fhn = da.ode(lambda V, w, I=0.0: (V - V**3 / 3 - w + I, (V + 0.7 - 0.8 * w) / 12.5), name="my FHN")
+    with pytest.raises(ValueError, match="box="):
+        da.excitability(fhn, "I", (0.0, 1.5))
+    e = da.excitability(fhn, "I", (0.0, 1.5), box={"V": (-3, 3), "w": (-3, 3)})
+    assert e.kind == 2 and e.onset.kind == "LPC" and e.rest_end.kind == "H"
+    assert abs(e.rheobase - 0.331281337454746) < 1e-8 and e.onset.params["I"] < e.rheobase
+    c = da.fI_curve(fhn, "I", [0.0, 0.5, 1.0], initial={"V": -1.2, "w": -0.6}, duration=2000.0)
+    assert c.branches is None and c.unit == "1/time unit"  # no box, no ranges: the simulation only
+    # FitzHugh-Nagumo's cycle at I = 0.5 has period 39.4744149802 (REFERENCE.md)
+    assert abs(c.frequency[1] - 1 / 39.4744149802) < 1e-6 * c.frequency[1] * 100

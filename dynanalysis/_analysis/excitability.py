@@ -93,13 +93,13 @@ class Excitability(Result):
     diagram: object = dataclasses.field(default=None, repr=False, compare=False)
 
 
-def _firing_branch(model, parameter, lo, hi) -> list:
+def _firing_branch(model, parameter, lo, hi, box=None) -> list:
     """The cycle a simulation at ``hi`` settles on from the rest state at ``lo`` (durations of
     1000, 5000 and 20000 time units tried), continued down in ``parameter``; [] if none."""
     from dynanalysis import continuation
     from dynanalysis._cycles import limit_cycle
     try:
-        start = _default_initial(model, parameter, lo)
+        start = _default_initial(model, parameter, lo, box)
     except ValueError:
         return []
     for duration in (1000.0, 5000.0, 20000.0):
@@ -128,12 +128,13 @@ def _time_factor(model):
     return (1000.0, "Hz") if model.units.get("t") == "ms" else (1.0, f"1/{model.units.get('t', 'time unit')}")
 
 
-def _default_initial(model, parameter, value):
+def _default_initial(model, parameter, value, box=None):
     from dynanalysis._equilibria.fixedpoints import fixed_points
     missing = [v for v in model.variables if v not in model.ranges]
-    if missing:
+    if box is None and missing:
         raise ValueError(f"initial=None needs typical ranges for {missing}; give initial={{variable: value}}")
-    fps = fixed_points(model, {v: model.ranges[v] for v in model.variables}, params={parameter: value})
+    fps = fixed_points(model, dict(box) if box is not None else {v: model.ranges[v] for v in model.variables},
+                       params={parameter: value})
     stable = [x for x, lab in zip(fps.points, fps.labels) if str(lab).startswith("stable")]
     if not stable:
         raise ValueError(f"initial=None: no stable rest state at {parameter} = {value}; give initial=")
@@ -141,7 +142,8 @@ def _default_initial(model, parameter, value):
 
 
 def fI_curve(model, parameter: str, values, *, initial: Mapping | None = None, duration: float | None = None,
-             dt: float | None = None, transient: float | None = None, diagram: bool = True) -> FICurve:
+             dt: float | None = None, transient: float | None = None, diagram: bool = True,
+             box: Mapping | None = None) -> FICurve:
     """The f–I curve of ``model`` over ``values`` of ``parameter`` (module doc).
 
     Parameters
@@ -154,7 +156,9 @@ def fI_curve(model, parameter: str, values, *, initial: Mapping | None = None, d
     dt : RK4 step (default duration / 100000).
     diagram : for smooth models, also the continuation diagram over the range (periodic branches
         from its Hopf points, and the cycle a simulation at the largest value settles on continued
-        down to where it ends; where the rest state is stable).
+        down to where it ends; where the rest state is stable).  It searches the state box
+        ``box = {variable: (lo, hi)}`` (default: the model's typical ranges); without either, the
+        diagram is left out (``branches`` and ``rest_stable`` None).
     """
     model = as_ode(model)
     if parameter not in model.flow.param_names:
@@ -170,7 +174,7 @@ def fI_curve(model, parameter: str, values, *, initial: Mapping | None = None, d
     dt = duration / 100000 if dt is None else float(dt)
     if initial is None:  # the rest state at the smallest value; without typical ranges, the origin
         try:
-            initial = _default_initial(model, parameter, float(values.min()))
+            initial = _default_initial(model, parameter, float(values.min()), box)
         except ValueError:
             initial = {v: 0.0 for v in model.variables}
     if not isinstance(initial, Mapping) or set(initial) != set(model.variables):
@@ -203,12 +207,12 @@ def fI_curve(model, parameter: str, values, *, initial: Mapping | None = None, d
         first = np.argmax(ups, axis=1)
         latency = np.where(count > 0, tr.t[first + 1], np.nan)
     rest, branches = None, None
-    if diagram and not hybrid:
+    if diagram and not hybrid and (box is not None or all(v in model.ranges for v in model.variables)):
         from dynanalysis._analysis.bifurcation import Bifurcation
         lo, hi = float(values.min()), float(values.max())
-        d = Bifurcation(model, {parameter: (lo, hi)}).compute()
+        d = Bifurcation(model, {parameter: (lo, hi)}, target_vars=box).compute()
         periodic = d.of_kind("periodic")
-        fired = _firing_branch(model, parameter, lo, hi) if hi > lo else []
+        fired = _firing_branch(model, parameter, lo, hi, box) if hi > lo else []
         for b in fired:  # unless a cycle from a Hopf point already is that cycle
             T0 = b.period[0]
             if not any(np.any(np.asarray(c.stable, bool) & (np.abs(c.params[parameter] - hi) < 1e-6 * max(1, abs(hi)))
@@ -223,16 +227,22 @@ def fI_curve(model, parameter: str, values, *, initial: Mapping | None = None, d
     return FICurve(parameter, values, factor * freq, freq > 0, count, latency, unit, rest, branches, model)
 
 
-def excitability(model, parameter: str, bounds) -> Excitability:
+def excitability(model, parameter: str, bounds, *, box: Mapping | None = None) -> Excitability:
     """Hodgkin's excitability class of a smooth ``model`` as ``parameter`` (an injected current)
-    rises through ``bounds``, from its bifurcation diagram by continuation (module doc)."""
+    rises through ``bounds``, from its bifurcation diagram by continuation (module doc), whose
+    equilibria are searched in ``box = {variable: (lo, hi)}`` (default: the model's typical
+    ranges)."""
     from dynanalysis._analysis.bifurcation import Bifurcation
     model = as_ode(model)
     if model.flow.is_hybrid:
         raise ValueError(f"{model.name} is a hybrid (spike/reset) model: its excitability follows from its reset, "
                          f"not from bifurcations of a smooth flow; use fI_curve")
     lo, hi = check_range(parameter, bounds, "bounds")
-    d = Bifurcation(model, {parameter: (lo, hi)}).compute()
+    missing = [v for v in model.variables if v not in model.ranges]
+    if box is None and missing:
+        raise ValueError(f"excitability needs box={{variable: (lo, hi)}}: {model.name} declares no typical range "
+                         f"for {missing}")
+    d = Bifurcation(model, {parameter: (lo, hi)}, target_vars=box).compute()
     factor, unit = _time_factor(model)
     # the rest branch: stable at the low end of the range; where it first stops being stable
     rest_end, rheobase = None, np.nan
@@ -255,7 +265,7 @@ def excitability(model, parameter: str, bounds) -> Excitability:
     # stable repetitive firing: the lowest parameter value on a stable cycle, and what starts it;
     # the diagram's cycles are born at Hopf points, so the firing found by simulation at the top
     # of the range (from the rest state) is continued down too (a SNIC branch has no Hopf point)
-    periodic = d.of_kind("periodic") + _firing_branch(model, parameter, lo, hi)
+    periodic = d.of_kind("periodic") + _firing_branch(model, parameter, lo, hi, box)
     candidates = []
     for b in periodic:
         p, st = b.params[parameter], np.asarray(b.stable, bool)
