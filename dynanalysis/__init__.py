@@ -23,7 +23,8 @@ from dynanalysis._analysis.diagram import Diagram
 from dynanalysis.continuation import Branch, Curve
 from dynanalysis._analysis.fastslow import FastSlow1D, FastSlow2D
 from dynanalysis._analysis.finder import FixedPointFinder, FixedPointSet, ParameterSpectrum
-from dynanalysis._analysis.phase import PhaseLocking, PhaseResponse, kicked_phase_response, phase_locking, phase_response
+from dynanalysis._analysis.phase import (PhaseLocking, PhaseResponse, coupled_pair, kicked_phase_response,
+                                         phase_locking, phase_response)
 from dynanalysis._analysis.excitability import Excitability, FICurve, excitability, fI_curve
 
 __version__ = "0.1.0"
@@ -32,5 +33,5 @@ __all__ = ["budget", "config", "continuation", "math", "plotting", "models", "br
            "PhasePlane1D", "PhasePlane2D", "Bifurcation", "Bifurcation1D", "Bifurcation2D",
            "BifurcationDiagram", "SpecialPoint", "Diagram", "Branch", "Curve", "FastSlow1D", "FastSlow2D",
            "FixedPointFinder", "FixedPointSet", "ParameterSpectrum", "phase_response", "kicked_phase_response", "PhaseResponse",
-           "phase_locking", "PhaseLocking",
+           "phase_locking", "PhaseLocking", "coupled_pair",
            "fI_curve", "FICurve", "excitability", "Excitability"]

@@ -16,8 +16,8 @@ a surface over I and phase.  Bottom middle: the theta neuron's PRC measured by k
 exact 1 - cos form.  Bottom right: two FitzHugh–Nagumo cells with gap junctions and with an
 inhibitory synapse: the interaction function's odd part H(-psi) - H(psi), whose zeros are the
 locked lags (filled stable, open unstable): in phase for the gap junction, anti-phase for the
-synapse; the crosses are where a simulation of the coupled pair (started 0.3 cycles apart)
-settles.
+synapse; the crosses are where a simulation of the coupled pair (``da.coupled_pair``, started
+0.3 cycles apart) settles.
 """
 from pathlib import Path
 
@@ -48,11 +48,9 @@ def render(out_dir: Path) -> str:
     theta = da.kicked_phase_response(ThetaNeuron(I=eta), {"theta": 1e-4}, initial={"theta": 0.0}, n=25, dt=1e-3)
     fhn = da.phase_response(da.limit_cycle(FitzHughNagumo(I=0.5), {"V": 0.0, "w": 0.0}, 400.0))
     prcs["FitzHugh–Nagumo (I = 0.5)"] = fhn
-    locks = {"gap junction": da.phase_locking(fhn, lambda me, other: {"V": other["V"] - me["V"]}),
-             "inhibitory synapse": da.phase_locking(
-                 fhn, lambda me, other: {"V": -(me["V"] + 2.0) / (1.0 + np.exp(-10.0 * other["V"]))})}
+    locks = {name: da.phase_locking(fhn, coupling) for name, coupling in COUPLINGS.items()}
 
-    simulated = {name: _pair_lag(kind) for name, kind in (("gap junction", 0), ("inhibitory synapse", 1))}
+    simulated = {name: _pair_lag(name) for name in COUPLINGS}
 
     fig, axes = plt.subplots(2, 3, figsize=(19, 10), layout="constrained")
     (a, b, c), (d, e, f) = axes
@@ -119,26 +117,21 @@ def render(out_dir: Path) -> str:
             + ", ".join(f"{k} {v:.3f}" for k, v in simulated.items()))
 
 
-def _pair(V1, w1, V2, w2, kind=0.0, g=0.02, I=0.5, a=0.7, b=0.8, tau=12.5):
-    """Two FitzHugh–Nagumo cells, coupled by a gap junction (kind 0) or an inhibitory synapse (1)."""
-    def input_(me, other):
-        gap = other - me
-        syn = -(me + 2.0) / (1.0 + dm.exp(-10.0 * other))
-        return (1.0 - kind) * gap + kind * syn
-
-    return (V1 - V1**3 / 3 - w1 + I + g * input_(V1, V2), (V1 + a - b * w1) / tau,
-            V2 - V2**3 / 3 - w2 + I + g * input_(V2, V1), (V2 + a - b * w2) / tau)
+COUPLINGS = {"gap junction": lambda me, other: {"V": other["V"] - me["V"]},
+             "inhibitory synapse": lambda me, other: {"V": -(me["V"] + 2.0) / (1.0 + dm.exp(-10.0 * other["V"]))}}
 
 
-def _pair_lag(kind, lag0=0.3, periods=60):
-    """The lag the simulated pair settles on, from cells started 0.3 cycles apart on the cycle."""
+def _pair_lag(name, lag0=0.3, periods=60):
+    """The lag the simulated pair (``da.coupled_pair``, strength 0.02) settles on, from cells
+    started 0.3 cycles apart on the cycle."""
     lc = da.limit_cycle(FitzHughNagumo(I=0.5), {"V": 0.0, "w": 0.0}, 400.0)
     T = lc.period
     i0 = int(np.argmax(lc.states["V"]))
     j0 = (i0 - int(round(lag0 * (len(lc.t) - 1)))) % (len(lc.t) - 1)
-    start = {"V1": lc.states["V"][i0], "w1": lc.states["w"][i0], "V2": lc.states["V"][j0], "w2": lc.states["w"][j0]}
-    tr = da.simulate(da.ode(_pair, name="FHN pair"), start, periods * T, dt=0.02, params={"kind": float(kind)})
-    ups = [tr.t[1:][(tr.states[v][:-1] < 0) & (tr.states[v][1:] >= 0)] for v in ("V1", "V2")]
+    start = {"V_1": lc.states["V"][i0], "w_1": lc.states["w"][i0], "V_2": lc.states["V"][j0], "w_2": lc.states["w"][j0]}
+    pair = da.coupled_pair(FitzHughNagumo(I=0.5), COUPLINGS[name], 0.02)
+    tr = da.simulate(pair, start, periods * T, dt=0.02)
+    ups = [tr.t[1:][(tr.states[v][:-1] < 0) & (tr.states[v][1:] >= 0)] for v in ("V_1", "V_2")]
     return float(((ups[1][-1] - ups[0][-1]) / T) % 1.0)
 
 

@@ -143,3 +143,17 @@ def test_a_point_of_a_periodic_branch_is_a_cycle_with_its_prc():
     ref = da.phase_response(da.limit_cycle(FitzHughNagumo(I=I), {"V": 0.0, "w": 0.0}, 20 * cycle.period), n=100)
     assert abs(prc.period - ref.period) < 1e-8
     np.testing.assert_allclose(prc.Z["V"], ref.Z["V"], atol=1e-5 * np.max(np.abs(ref.Z["V"])))
+
+
+def test_coupled_pair_settles_where_phase_locking_predicts():
+    from dynanalysis import math as dm
+    model = FitzHughNagumo(I=0.5)
+    synapse = lambda me, other: {"V": -(me["V"] + 2.0) / (1.0 + dm.exp(-10.0 * other["V"]))}  # noqa: E731
+    lock = da.phase_locking(da.phase_response(da.limit_cycle(model, {"V": 0.0, "w": 0.0}, 400.0)), synapse)
+    pair = da.coupled_pair(model, synapse, 0.02)
+    assert pair.variables == ("V_1", "w_1", "V_2", "w_2") and pair.parameters["strength"] == 0.02
+    tr = da.simulate(pair, {"V_1": 1.0, "w_1": 0.5, "V_2": -1.5, "w_2": 0.0}, 2400.0, dt=0.02)
+    ups = [tr.t[1:][(tr.states[v][:-1] < 0) & (tr.states[v][1:] >= 0)] for v in ("V_1", "V_2")]
+    lag = ((ups[1][-1] - ups[0][-1]) / np.mean(np.diff(ups[0][-4:]))) % 1.0
+    (stable,) = lock.locked[lock.stable]
+    assert abs(lag - stable) < 0.02

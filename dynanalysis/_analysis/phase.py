@@ -323,3 +323,32 @@ def phase_locking(prc: PhaseResponse, coupling) -> PhaseLocking:
     stable = np.r_[nxt[exact] < prev[exact], nxt[between] < G[between]]
     order = np.argsort(locked)
     return PhaseLocking(prc.phase, H, G, locked[order], stable[order], float(prc.period))
+
+
+def coupled_pair(model, coupling, strength: float = 0.01):
+    """Two identical cells of ``model``, each receiving ``strength * coupling(me, other)``: an
+    :class:`~dynanalysis.ODE` with variables ``<name>_1``, ``<name>_2`` and the model's parameters
+    plus ``strength``, to simulate what :func:`phase_locking` predicts.  ``coupling`` is the same
+    function as there; for the simulation it must be written with :mod:`dynanalysis.math` (or
+    plain arithmetic), which JAX can trace."""
+    from dynanalysis._model.system import ODE, Flow
+    model = as_ode(model)
+    if model.flow.is_hybrid:
+        raise ValueError(f"{model.name} is a hybrid model: coupled_pair builds smooth pairs")
+    f, names = model.flow, model.variables
+
+    def evaluate(states, params, t):
+        cells = [{v: states[f"{v}_{i}"] for v in names} for i in (1, 2)]
+        own = {k: params[k] for k in f.param_names}
+        out = {}
+        for i, (me, other) in enumerate(((cells[0], cells[1]), (cells[1], cells[0])), start=1):
+            d, c = f.components(f.evaluate(me, own, t)), coupling(me, other)
+            for v in names:
+                out[f"{v}_{i}"] = d[v] + params["strength"] * c[v] if v in c else d[v]
+        return out
+
+    flow = Flow(name=f"{model.name} pair", evaluate=evaluate,
+                variables=tuple(f"{v}_{i}" for i in (1, 2) for v in names), var_shapes=tuple(f.var_shapes) * 2,
+                param_names=tuple(f.param_names) + ("strength",), param_shapes=tuple(f.param_shapes) + ((),))
+    ranges = {f"{v}_{i}": r for v, r in model.ranges.items() for i in (1, 2)}
+    return ODE(flow, {**model.parameters, "strength": float(strength)}, units=model.units, ranges=ranges)
