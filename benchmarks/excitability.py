@@ -4,9 +4,9 @@ stable cycles, and the batched f–I curve of 10 000 AdEx cells.
 Each in one process, first call (trace + compile + run) and warm repeats, against a baseline
 measured in the same run:
 
-* PRC along the branch: ``da.phase_response(branch)`` (all stable cycles in one vmapped program)
-  against the same PRCs one cycle at a time (``da.phase_response`` of each branch point's
-  ``LimitCycle``-free start, a Python loop over cycles of the single-cycle path).
+* PRC along the branch: ``da.phase_response(branch)`` (all stable cycles in one program: mapped
+  one after another on a CPU, vmapped on accelerators) against the same single-cycle program
+  called from a Python loop, one cycle per call.
 * f–I of AdEx: ``da.fI_curve(AdEx(preset="tonic"), "I", values)`` for 10 000 currents (one
   batched RK4 simulation, spikes interpolated) against a vectorised NumPy forward-Euler loop
   over the same cells and steps (the classic hand-written baseline), same duration and dt.
