@@ -31,7 +31,8 @@ def prc_branch(quick: bool):
     first, prc = timed(da.phase_response, branch, n=100)
     warm, _ = timed(da.phase_response, branch, n=100)
     # baseline: the same cycles one at a time through the single-cycle program
-    from dynanalysis._analysis.phase import _many, _scale
+    from dynanalysis._analysis.phase import _many
+    from dynanalysis.continuation._engine import _scales
     from dynanalysis._model.xla import scope
     model = branch.model
     keep = np.flatnonzero(branch.stable)[:4 if quick else None]
@@ -42,7 +43,7 @@ def prc_branch(quick: bool):
     def loop():
         with scope():
             return [np.asarray(_many(model.flow, 0, 8192, 100, X0[i:i + 1], branch.period[keep][i:i + 1], P[i:i + 1],
-                                     _scale(model, X0))[0]) for i in range(len(X0))]
+                                     _scales(model, X0.mean(0)))[0]) for i in range(len(X0))]
 
     loop()  # compiled once (batch of 1)
     looped, _ = timed(loop)

@@ -424,11 +424,13 @@ def plot_branch(branch, ax=None, y=None, color=None, legend=True):
     return ax
 
 
-def _unique_legend(ax):
-    """One legend entry per label (several branches on one Axes add the same entries)."""
+def unique_legend(ax, loc="best"):
+    """One legend entry per label (several branches on one Axes add the same entries); returns
+    the Axes."""
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
-    ax.legend(unique.values(), unique.keys(), loc="best", fontsize="small")
+    ax.legend(unique.values(), unique.keys(), loc=loc, fontsize="small")
+    return ax
 
 
 def plot_diagram(diagram, ax=None, y=None, legend=True):
@@ -445,7 +447,7 @@ def plot_diagram(diagram, ax=None, y=None, legend=True):
     if diagram.second is not None:
         ax.set_ylim(*diagram.second_bounds)
     if legend:
-        _unique_legend(ax)
+        unique_legend(ax)
     return ax
 
 
@@ -548,7 +550,7 @@ def plot_spectrum(result, ax=None, index=None, kind=None, size=36, legend=True):
     ax.set_xlabel("Re λ")
     ax.set_ylabel("Im λ")
     if legend:
-        _unique_legend(ax)
+        unique_legend(ax)
     return ax
 
 
@@ -602,7 +604,7 @@ def plot_spectrum_along(ps, ax=None, n=6, legend=True):
     ax.set_xlabel(ps.parameter)
     ax.set_ylabel(f"leading {_growth_label(ps.kind)}")
     if legend:
-        _unique_legend(ax)
+        unique_legend(ax)
     return ax
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import dynanalysis as da
 from dynanalysis import continuation as ct
 from dynanalysis.models import WongWang
+from dynanalysis.plotting import unique_legend
 
 cusp = da.ode(lambda x, mu=0.0, lam=1.0: mu + lam * x - x**3, name="cusp")
 bogdanov_takens = da.ode(lambda x, y, b1=-0.5, b2=-1.0: (y, b1 + b2 * x + x**2 - x * y), name="Bogdanov–Takens")
@@ -83,9 +84,7 @@ def render(out_dir: Path) -> str:
         br.plot(ax=c, y="s1", legend=False)
     c.plot([], [], color="black", lw=1.8, label="stable equilibria")
     c.plot([], [], color="black", lw=1.2, ls="--", label="unstable equilibria")
-    handles, labels = c.get_legend_handles_labels()
-    unique = dict(zip(labels, handles))
-    c.legend(unique.values(), unique.keys(), loc="center right", fontsize="small")
+    unique_legend(c, "center right")
     c.set_ylabel("s1 (NMDA gating of population 1)")
     c.set_xlim(0.0, 80.0)
     c.text(55.0, 0.5, "symmetric state\n(s1 = s2)", **small)

@@ -31,6 +31,7 @@ import numpy as np
 import dynanalysis as da
 from dynanalysis import continuation as ct
 from dynanalysis.models import MorrisLecar
+from dynanalysis.plotting import unique_legend
 
 rossler = da.ode(lambda x, y, z, a=0.2, b=0.2, c=2.5: (-y - z, x + a * y, b + z * (x - c)), name="Rössler")
 
@@ -65,7 +66,7 @@ def render(out_dir: Path) -> str:
             b.plot(s.params["c"], s.data["period"], "v", color="tab:brown", markeredgecolor="black", markersize=7)
     a.plot([], [], "k-", lw=1.8, label="stable cycles (max / min x)")
     a.plot([], [], "k--", lw=1.2, label="unstable cycles")
-    _legend(a, "upper left")
+    unique_legend(a, "upper left")
     a.set_title("Rössler, a = b = 0.2: period doublings, each switched to the doubled branch", fontsize=10)
     b.plot([], [], "v", color="tab:brown", markeredgecolor="black", label="period doubling (PD)")
     b.set_yscale("log", base=2)
@@ -77,7 +78,7 @@ def render(out_dir: Path) -> str:
 
     diagram.plot(ax=c, y="V")
     c.set_xlim(0, 150)
-    _legend(c, "upper left")
+    unique_legend(c, "upper left")
     c.set_title(f"Morris–Lecar class-1 set: spiking ends in a SNIC at I = {snic.params['I']:.6f} µA/cm²", fontsize=10)
 
     keep = spiking.stable  # the spiking orbits (not the unstable ones between the Hopf point and the LPC)
@@ -96,7 +97,7 @@ def render(out_dir: Path) -> str:
     g.set_xlim(0, 80)
     g.set_title(f"Morris–Lecar, phi = 0.23: spiking ends in a saddle\nhomoclinic orbit (HOM) at I = "
                 f"{hom.params['I']:.5f} µA/cm²", fontsize=10)
-    _legend(g, "upper left")
+    unique_legend(g, "upper left")
     for fold in folds:
         fold.plot(ax=e, legend=False)
     homoclinic.plot(ax=e, legend=False)
@@ -105,7 +106,7 @@ def render(out_dir: Path) -> str:
         e.text(1.0, p + 0.004, text, fontsize="small", color="0.35")
     on = np.concatenate([f.params["phi"][f.tests["snic"]] for f in folds])
     e.set_xlim(*plane["I"])
-    _legend(e, "upper left")
+    unique_legend(e, "upper left")
     e.set_title(f"(I, phi): the rest state's fold is a SNIC for phi < {on.max():.3f}; above, the cycle\n"
                 "ends on the homoclinic curve, which meets the fold in a saddle-node homoclinic point", fontsize=10)
     fig.savefig(Path(out_dir) / "continuation_global.png", dpi=110)
@@ -115,13 +116,6 @@ def render(out_dir: Path) -> str:
             + f"; Morris–Lecar class 1: SNIC at I = {snic.params['I']:.7f}, period exponent {law['exponent']:.4f}; "
             f"phi = 0.23: HOM at I = {hom.params['I']:.6f}; fold a SNIC for phi up to {on.max():.4f}, "
             f"homoclinic curve {len(homoclinic)} points")
-
-
-def _legend(ax, loc):
-    """One legend entry per label (each branch marks its own special points)."""
-    handles, labels = ax.get_legend_handles_labels()
-    unique = dict(zip(labels, handles))
-    ax.legend(unique.values(), unique.keys(), loc=loc, fontsize="small")
 
 
 if __name__ == "__main__":

@@ -161,14 +161,10 @@ def _switched(model, parameter, branches, bounds, box, S, options, rounds: int =
 def _from_fold_curves(model, parameter, bounds, box, S, branches, isolas, options) -> list:
     """The branches through the crossings of the fold curves (in ``parameter`` and the one
     parameter of ``isolas``) with the model's value of that parameter that lie on none of
-    ``branches``: each started at the crossing (interpolated on the curve, corrected onto the
-    equilibria along the fold's null direction (v, 0), where the bordered system is regular, and
-    moved a step along it so that the fold lies inside the branch) and continued both ways
-    (an isola closes on itself)."""
+    ``branches``: each started at the crossing, interpolated on the curve
+    (:func:`.continuation._switch.through_fold`)."""
     from dynanalysis.continuation._curves import fold_curve
-    from dynanalysis.continuation._engine import Options, step
-    from dynanalysis.continuation._equilibria import EquilibriumSystem, _limits, follow
-    from dynanalysis._numerics import spectra
+    from dynanalysis.continuation._switch import through_fold
 
     if not isinstance(isolas, dict) or len(isolas) != 1:
         raise ValueError(f"isolas must be {{second_parameter: (lo, hi)}}, got {isolas!r}")
@@ -184,12 +180,6 @@ def _from_fold_curves(model, parameter, bounds, box, S, branches, isolas, option
         q = np.array([s.params[parameter], v2, *(s.states[v] for v in model.variables)])
         if not _on_curve(q, curves, keys, scale):
             curves.append(both_ways(lambda d: fold_curve(s, p2, bounds=cbounds, direction=d)))
-    flow, n = model.flow, model.dim
-    _, p = model.flat_params()
-    k = list(flow.param_names).index(parameter)
-    system, args = EquilibriumSystem(flow), (np.asarray(p, float), np.int32(k))
-    limits = _limits(model, model.variables, n + 1, bounds[0], bounds[1], box)
-    opts = Options.with_defaults({}, options)
     found = []
     for c in curves:
         d = c.params[p2] - v2
@@ -199,18 +189,10 @@ def _from_fold_curves(model, parameter, bounds, box, S, branches, isolas, option
             a = (1 - w) * c.params[parameter][i] + w * c.params[parameter][i + 1]
             if on_branch(branches + found, x, a, S):
                 continue
-            J = spectra.jacobian(flow, x, np.r_[p[:k], a, p[k + 1:]])
-            t = np.r_[np.linalg.svd(J)[2][-1], 0.0] / S  # the fold's null direction, scaled
-            t /= np.linalg.norm(t)
-            z, t, ok, D = step(system, np.r_[x, a], t, 0.0, args, S, opts.tol)
-            if not ok:
-                continue
-            moved = step(system, z, t, opts.ds, args, S, opts.tol)  # a step off the fold: the branch locates it
-            if moved[2]:
-                z, t, _, D = moved
-            branch = both_ways(lambda sign: follow(model, parameter, system, args, z, sign * t, S, limits, opts, D))
-            found.append(dataclasses.replace(branch, origin=f"fold curve in ({parameter}, {p2}) crossing {p2} = "
-                                                            f"{v2:.6g} at {parameter} = {a:.6g}"))
+            branch = through_fold(model, parameter, x, a, bounds=bounds, box=box, **options)
+            if branch is not None:
+                found.append(dataclasses.replace(branch, origin=f"fold curve in ({parameter}, {p2}) crossing {p2} = "
+                                                                f"{v2:.6g} at {parameter} = {a:.6g}"))
     return found
 
 

@@ -149,17 +149,13 @@ def phase_response(cycle, *, variables=None, n: int = 200, steps: int = STEPS) -
         cpu = any(d.platform == "cpu" for d in xla.devices())
         Z, X, T, omega, err = (np.asarray(a) for a in _many(
             flow, 0, int(steps), n, jnp.asarray(starts), jnp.asarray(periods), jnp.asarray(params),
-            jnp.asarray(_scale(model, starts)), batch=1 if cpu else None))
+            jnp.asarray(_scales(model, starts.mean(0))), batch=1 if cpu else None))
     one = parameter is None
     pick = (lambda a: a[0]) if one else (lambda a: a)  # noqa: E731
     idx = {v: names.index(v) for v in variables}
     return PhaseResponse(np.arange(n) / n, {v: pick(Z[..., j]) for v, j in idx.items()}, pick(T), pick(omega),
                          {v: pick(X[..., j]) for v, j in zip(names, range(len(names)))}, pick(err), model,
                          parameter, values)
-
-
-def _scale(model, starts):
-    return _scales(model, np.asarray(starts).mean(0))
 
 
 def _cycles_of(cycle):

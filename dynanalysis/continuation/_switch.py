@@ -34,6 +34,7 @@ import jax.numpy as jnp
 
 from dynanalysis._model.domain import check_range
 from dynanalysis._model.xla import jit, scope
+from dynanalysis._numerics import spectra
 from dynanalysis._numerics.newton import correct
 from dynanalysis._numerics.points import SpecialPoint
 from dynanalysis.continuation._engine import Options, _scales, both_ways, on_branch, step
@@ -224,16 +225,14 @@ def switch(point: SpecialPoint, *, bounds, box: Mapping | None = None, **options
                                                       D / S[None, :], from_special=True),
                                   point, f"switch at BP {where} (bifurcation equation)"))
         return out
+    e = np.zeros(n + 1)
+    e[n] = 1.0  # a deflated root: corrected with the parameter held
     for z in _deflated_starts(flow, z0, p, k, S, phi, known, 10 * opts.ds, opts.tol):
         if on_branch(out, z[:n], z[n], S):
             continue
-        e = np.zeros(n + 1)
-        e[n] = 1.0
-        zs, tau, ok, Ds = step(system, z, e, 0.0, args, S, opts.tol)
-        if not ok:
-            continue
-        out.append(_both_ways(lambda sign: follow(model, parameter, system, args, zs, sign * tau, S, limits, opts, Ds),
-                              None, f"switch at BP {where} (deflation)"))
+        branch = _through(model, parameter, system, args, S, limits, opts, z, e)
+        if branch is not None:
+            out.append(dataclasses.replace(branch, origin=f"switch at BP {where} (deflation)"))
     return out
 
 
@@ -243,6 +242,41 @@ def _both_ways(run, point, origin):
     branch = both_ways(run)
     near = lambda s: s.kind == "BP" and all(abs(s.params[k] - v) <= 1e-8 * max(1.0, abs(v))  # noqa: E731
                                             for k, v in point.params.items())
-    if point is not None and not any(near(s) for s in branch.special_points):
+    if not any(near(s) for s in branch.special_points):
         branch = dataclasses.replace(branch, special_points=branch.special_points + [point])
     return dataclasses.replace(branch, origin=origin)
+
+
+def _through(model, parameter, system, args, S, limits, opts, z, tau, off=0.0):
+    """The equilibrium branch through the point nearest z on the hyperplane normal to tau
+    (scaled), moved ``off`` along the branch, continued both ways; None if the correction fails."""
+    z, t, ok, D = step(system, z, tau, 0.0, args, S, opts.tol)
+    if not ok:
+        return None
+    if off:
+        moved = step(system, z, t, off, args, S, opts.tol)
+        if moved[2]:
+            z, t, _, D = moved
+    return both_ways(lambda sign: follow(model, parameter, system, args, z, sign * t, S, limits, opts, D))
+
+
+def through_fold(model, parameter: str, x, alpha: float, *, bounds, box=None, **options):
+    """The equilibrium branch through a fold point (x, alpha) of ``model`` (e.g. where a fold
+    curve in two parameters crosses the model's value of the other one), continued both ways;
+    None if no equilibrium is found there.  At a fold the bordered system along the fold's null
+    direction (v, 0) is regular, so the point is corrected along it and then moved a step off the
+    fold (so that the branch locates the fold itself); an isola closes on itself."""
+    opts = Options.with_defaults({}, options)
+    lo, hi = check_range(parameter, bounds, "bounds")
+    flow, n = model.flow, model.dim
+    _, p = model.flat_params()
+    p = np.array(p, float)
+    k = list(flow.param_names).index(parameter)
+    S = np.r_[_scales(model, np.asarray(x, float)), hi - lo] if box is None else \
+        np.r_[[box[v][1] - box[v][0] for v in model.variables], hi - lo]
+    q = p.copy()
+    q[k] = alpha
+    t = np.r_[np.linalg.svd(spectra.jacobian(flow, np.asarray(x, float), q))[2][-1], 0.0] / S
+    return _through(model, parameter, EquilibriumSystem(flow), (p, np.int32(k)), S,
+                    _limits(model, model.variables, n + 1, lo, hi, box), opts, np.r_[x, alpha], t / np.linalg.norm(t),
+                    off=opts.ds)
